@@ -1,0 +1,113 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The engine seam. Model code calls only these ops (plus plain tfjs ops for the cheap glue), so the
+ * engine underneath (wasm kernels, native oneDNN, webgpu, tfjs-node) can change without touching the
+ * model. The implementations here are the portable reference: plain tfjs ops, differentiated by tfjs.
+ * Faster engines replace them through `setOpsImpl` and must agree with this reference.
+ *
+ * Layout is NHWC everywhere; conv kernels are HWIO ([kh, kw, cin, cout]).
+ */
+
+/** Parameters of one ultralytics `Conv` block: Conv2d (no bias) + BatchNorm2d + optional SiLU. */
+export interface ConvBnAct {
+  w: tf.Variable; // [kh, kw, cin, cout]
+  gamma: tf.Variable; // [cout]
+  beta: tf.Variable; // [cout]
+  runningMean: tf.Variable; // [cout], not trainable
+  runningVar: tf.Variable; // [cout], not trainable
+  stride: number;
+  /** Explicit symmetric padding in pixels (ultralytics autopad: k // 2 * d). */
+  pad: number;
+  dilation: number;
+  /** SiLU after BN (ultralytics Conv default); false gives Conv+BN only. */
+  act: boolean;
+  eps: number; // 1e-3 in ultralytics
+  momentum: number; // 0.03 in ultralytics (PyTorch convention: new = (1-m)*old + m*batch)
+}
+
+export interface OpsImpl {
+  /**
+   * Conv+BN(+SiLU). `x` may be a list of tensors meaning their channel concatenation (in order):
+   * engines can then avoid materialising the concat (sum of convs over input-channel slices).
+   * In training mode BN uses batch statistics (biased variance for normalising) and updates the
+   * running statistics in place with the unbiased variance, as PyTorch does; gradients flow to x,
+   * w, gamma and beta.
+   */
+  convBnAct(x: tf.Tensor4D | tf.Tensor4D[], p: ConvBnAct, training: boolean): tf.Tensor4D;
+  /** Plain conv with bias (the Detect head's final 1x1 convs). */
+  conv2dBias(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: number, pad: number): tf.Tensor4D;
+  /** Max-pool k x k, stride 1, padding k//2 (SPPF). */
+  maxPoolSame(x: tf.Tensor4D, k: number): tf.Tensor4D;
+  /** Nearest-neighbour 2x upsample. */
+  upsample2x(x: tf.Tensor4D): tf.Tensor4D;
+  /** Channel concat. */
+  concatChannels(xs: tf.Tensor4D[]): tf.Tensor4D;
+  /** Channel split into consecutive parts of the given sizes. */
+  splitChannels(x: tf.Tensor4D, sizes: number[]): tf.Tensor4D[];
+}
+
+function padSpec(pad: number): [[number, number], [number, number], [number, number], [number, number]] {
+  return [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+}
+
+function conv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation: number): tf.Tensor4D {
+  // tfjs rejects stride > 1 together with dilation > 1, and its 'same' differs from PyTorch's explicit
+  // padding for even sizes; explicit padding keeps the PyTorch geometry exactly.
+  return tf.conv2d(x, w, stride, padSpec(pad) as unknown as 'valid', 'NHWC', dilation);
+}
+
+export const referenceOps: OpsImpl = {
+  convBnAct(x, p, training) {
+    const xs = Array.isArray(x) ? x : [x];
+    const { w, gamma, beta } = p;
+    const y = tf.tidy(() => {
+      const input = xs.length === 1 ? xs[0] : tf.concat(xs, 3);
+      const z = conv(input, w as unknown as tf.Tensor4D, p.stride, p.pad, p.dilation);
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (training) {
+        const m = tf.moments(z, [0, 1, 2]);
+        mean = m.mean;
+        variance = m.variance;
+        // Variable.assign is not recorded on the gradient tape, so the running-stat update carries no gradient.
+        const n = z.shape[0] * z.shape[1] * z.shape[2];
+        const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+        p.runningMean.assign(tf.add(tf.mul(p.runningMean, 1 - p.momentum), tf.mul(mean, p.momentum)));
+        p.runningVar.assign(tf.add(tf.mul(p.runningVar, 1 - p.momentum), tf.mul(unbiased, p.momentum)));
+      } else {
+        mean = p.runningMean;
+        variance = p.runningVar;
+      }
+      const bn = tf.add(tf.mul(tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, p.eps))), gamma), beta) as tf.Tensor4D;
+      return p.act ? (tf.mul(bn, tf.sigmoid(bn)) as tf.Tensor4D) : bn;
+    });
+    return y;
+  },
+  conv2dBias(x, w, b, stride, pad) {
+    return tf.tidy(() => tf.add(conv(x, w, stride, pad, 1), b) as tf.Tensor4D);
+  },
+  maxPoolSame(x, k) {
+    return tf.tidy(() => tf.maxPool(tf.pad(x, padSpec(Math.floor(k / 2)), -Infinity), k, 1, 'valid'));
+  },
+  upsample2x(x) {
+    return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
+  },
+  concatChannels(xs) {
+    return tf.concat(xs, 3);
+  },
+  splitChannels(x, sizes) {
+    return tf.split(x, sizes, 3);
+  },
+};
+
+let impl: OpsImpl = referenceOps;
+
+/** Engines install their faster ops here (all or some; missing ones fall back to the reference). */
+export function setOpsImpl(partial: Partial<OpsImpl> | null): void {
+  impl = partial ? { ...referenceOps, ...partial } : referenceOps;
+}
+
+export function ops(): OpsImpl {
+  return impl;
+}
