@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Exponential moving average of every floating-point tensor of the model (weights and BN running
+ * statistics), as ultralytics' ModelEMA: d = decay * (1 - exp(-updates / tau)); ema = d*ema + (1-d)*model.
+ * Validation and checkpoints use the EMA.
+ */
+export class ModelEma {
+  readonly decay: number;
+  readonly tau: number;
+  updates: number;
+  readonly shadow = new Map<string, tf.Variable>();
+
+  constructor(named: Map<string, tf.Variable>, opts: { decay?: number; tau?: number; updates?: number } = {}) {
+    this.decay = opts.decay ?? 0.9999;
+    this.tau = opts.tau ?? 2000;
+    this.updates = opts.updates ?? 0;
+    for (const [k, v] of named) this.shadow.set(k, tf.variable(v.clone(), false, undefined, v.dtype));
+  }
+
+  currentDecay(): number {
+    return this.decay * (1 - Math.exp(-this.updates / this.tau));
+  }
+
+  update(named: Map<string, tf.Variable>): void {
+    this.updates += 1;
+    const d = this.currentDecay();
+    for (const [k, e] of this.shadow) {
+      const v = named.get(k);
+      if (!v) throw new Error(`EMA: model has no tensor named ${k}`);
+      if (v.dtype !== 'float32') continue;
+      tf.tidy(() => e.assign(tf.add(tf.mul(e, d), tf.mul(v, 1 - d))));
+    }
+  }
+
+  /** Copies the EMA values into the given variables (e.g. an evaluation copy of the model). */
+  copyTo(named: Map<string, tf.Variable>): void {
+    for (const [k, e] of this.shadow) named.get(k)?.assign(e);
+  }
+
+  dispose(): void {
+    for (const v of this.shadow.values()) v.dispose();
+    this.shadow.clear();
+  }
+}

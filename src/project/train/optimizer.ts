@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ParamGroup } from './param-groups';
+
+/**
+ * The optimizers ultralytics offers, with PyTorch's update rules (so runs compare with ultralytics):
+ * - SGD: nesterov, dampening 0, L2 decay added to the gradient.
+ * - Adam: L2 decay added to the gradient; bias-corrected moments.
+ * - AdamW: decoupled decay p -= lr*wd*p before the Adam step.
+ * Learning rate and momentum live per group so warmup can move them, as torch param_groups do.
+ */
+export type OptimizerName = 'SGD' | 'Adam' | 'AdamW';
+
+export interface OptimizerState {
+  name: OptimizerName;
+  step: number;
+  groups: { lr: number; momentum: number; initialLr: number; weightDecay: number }[];
+  /** Per variable name: momentum buffer (SGD) or [m, v] (Adam/AdamW), as flat arrays for checkpoints. */
+  slots: Record<string, number[][]>;
+}
+
+export interface OptimizerConfig {
+  name: OptimizerName;
+  lr: number;
+  momentum: number; // SGD momentum, or Adam's beta1
+  beta2?: number; // 0.999
+  eps?: number; // 1e-8
+}
+
+/** ultralytics' `optimizer=auto`: AdamW at lr round(0.002*5/(4+nc), 6) under 10k iterations, else SGD 0.01. */
+export function resolveAutoOptimizer(nc: number, iterations: number): OptimizerConfig {
+  if (iterations > 10000) return { name: 'SGD', lr: 0.01, momentum: 0.9 };
+  const lr = Math.round((0.002 * 5 / (4 + nc)) * 1e6) / 1e6;
+  return { name: 'AdamW', lr, momentum: 0.9 };
+}
+
+export class GroupOptimizer {
+  readonly name: OptimizerName;
+  readonly groups: ParamGroup[];
+  readonly lr: number[];
+  readonly momentum: number[];
+  readonly initialLr: number[];
+  private readonly beta2: number;
+  private readonly eps: number;
+  private t = 0;
+  private readonly slots = new Map<tf.Variable, tf.Variable[]>();
+
+  constructor(groups: ParamGroup[], cfg: OptimizerConfig) {
+    this.name = cfg.name;
+    this.groups = groups;
+    this.lr = groups.map(() => cfg.lr);
+    this.initialLr = groups.map(() => cfg.lr);
+    this.momentum = groups.map(() => cfg.momentum);
+    this.beta2 = cfg.beta2 ?? 0.999;
+    this.eps = cfg.eps ?? 1e-8;
+  }
+
+  get stepCount(): number {
+    return this.t;
+  }
+
+  private slotsFor(v: tf.Variable): tf.Variable[] {
+    let s = this.slots.get(v);
+    if (!s) {
+      const n = this.name === 'SGD' ? 1 : 2;
+      s = Array.from({ length: n }, () => tf.variable(tf.zerosLike(v), false));
+      this.slots.set(v, s);
+    }
+    return s;
+  }
+
+  /** Applies one update. `grads` maps variable name to its gradient (missing = no update). */
+  apply(grads: Record<string, tf.Tensor>): void {
+    this.t += 1;
+    const t = this.t;
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
+      const lr = this.lr[gi];
+      const mom = this.momentum[gi];
+      const wd = g.weightDecay;
+      for (let i = 0; i < g.vars.length; i++) {
+        const p = g.vars[i];
+        const grad = grads[g.names[i]];
+        if (!grad) continue;
+        const s = this.slotsFor(p);
+        tf.tidy(() => {
+          if (this.name === 'SGD') {
+            const d = wd ? tf.add(grad, tf.mul(p, wd)) : grad;
+            const buf = t === 1 ? d : tf.add(tf.mul(s[0], mom), d);
+            s[0].assign(buf);
+            const upd = tf.add(d, tf.mul(buf, mom)); // nesterov
+            p.assign(tf.sub(p, tf.mul(upd, lr)));
+          } else {
+            let base: tf.Tensor = p;
+            let d = grad;
+            if (this.name === 'AdamW') {
+              if (wd) base = tf.mul(p, 1 - lr * wd);
+            } else if (wd) {
+              d = tf.add(grad, tf.mul(p, wd));
+            }
+            const m = tf.add(tf.mul(s[0], mom), tf.mul(d, 1 - mom));
+            const v = tf.add(tf.mul(s[1], this.beta2), tf.mul(tf.square(d), 1 - this.beta2));
+            s[0].assign(m);
+            s[1].assign(v);
+            const bc1 = 1 - Math.pow(mom, t);
+            const bc2 = 1 - Math.pow(this.beta2, t);
+            // PyTorch: p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps)
+            const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(bc2)), this.eps);
+            p.assign(tf.sub(base, tf.mul(tf.div(m, denom), lr / bc1)));
+          }
+        });
+      }
+    }
+  }
+
+  getState(): OptimizerState {
+    const slots: Record<string, number[][]> = {};
+    for (const g of this.groups) {
+      g.vars.forEach((v, i) => {
+        const s = this.slots.get(v);
+        if (s) slots[g.names[i]] = s.map((x) => Array.from(x.dataSync()));
+      });
+    }
+    return {
+      name: this.name,
+      step: this.t,
+      groups: this.groups.map((g, i) => ({ lr: this.lr[i], momentum: this.momentum[i], initialLr: this.initialLr[i], weightDecay: g.weightDecay })),
+      slots,
+    };
+  }
+
+  setState(st: OptimizerState): void {
+    if (st.name !== this.name) throw new Error(`optimizer state is for ${st.name}, this run uses ${this.name}`);
+    this.t = st.step;
+    st.groups.forEach((g, i) => {
+      this.lr[i] = g.lr;
+      this.momentum[i] = g.momentum;
+      this.initialLr[i] = g.initialLr;
+    });
+    for (const g of this.groups) {
+      g.vars.forEach((v, i) => {
+        const saved = st.slots[g.names[i]];
+        if (!saved) return;
+        const s = this.slotsFor(v);
+        saved.forEach((arr, k) => {
+          if (arr.length !== v.size) throw new Error(`optimizer slot for ${g.names[i]} has ${arr.length} values, expected ${v.size}`);
+          s[k].assign(tf.tensor(arr, v.shape));
+        });
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const s of this.slots.values()) s.forEach((x) => x.dispose());
+    this.slots.clear();
+  }
+}
