@@ -1,0 +1,57 @@
+import { Boxes, RgbImage, filledImage, resizeBilinear } from './image';
+
+export interface LetterboxInfo {
+  /** Scale applied to the original image (same for x and y). */
+  ratio: number;
+  /** Padding added on the left and the top, in output pixels. */
+  padX: number;
+  padY: number;
+}
+
+/**
+ * Resizes keeping the aspect ratio so the long side fits `size`, then pads with grey to size x size,
+ * centred (ultralytics LetterBox with auto=False, scaleup=True).
+ */
+export function letterbox(img: RgbImage, size: number): { image: RgbImage; info: LetterboxInfo } {
+  const ratio = Math.min(size / img.width, size / img.height);
+  const nw = Math.round(img.width * ratio);
+  const nh = Math.round(img.height * ratio);
+  const resized = resizeBilinear(img, nw, nh);
+  const dw = (size - nw) / 2;
+  const dh = (size - nh) / 2;
+  // ultralytics: top = round(dh - 0.1), left = round(dw - 0.1)
+  const left = Math.round(dw - 0.1);
+  const top = Math.round(dh - 0.1);
+  const out = filledImage(size, size);
+  for (let y = 0; y < nh; y++) {
+    out.data.set(resized.data.subarray(y * nw * 3, (y + 1) * nw * 3), ((y + top) * size + left) * 3);
+  }
+  return { image: out, info: { ratio, padX: left, padY: top } };
+}
+
+export function letterboxBoxes(b: Boxes, info: LetterboxInfo): Boxes {
+  const xyxy = new Float32Array(b.xyxy.length);
+  for (let i = 0; i < b.xyxy.length; i += 2) {
+    xyxy[i] = b.xyxy[i] * info.ratio + info.padX;
+    xyxy[i + 1] = b.xyxy[i + 1] * info.ratio + info.padY;
+  }
+  return { xyxy, cls: b.cls.slice() };
+}
+
+/** Resize so that the long side is `size` (ultralytics load_image), boxes scaled with it. */
+export function resizeLongSide(img: RgbImage, b: Boxes, size: number): { image: RgbImage; boxes: Boxes } {
+  const r = size / Math.max(img.width, img.height);
+  if (r === 1) return { image: img, boxes: b };
+  const w = Math.min(Math.ceil(img.width * r), size);
+  const h = Math.min(Math.ceil(img.height * r), size);
+  const sx = w / img.width;
+  const sy = h / img.height;
+  const xyxy = new Float32Array(b.xyxy.length);
+  for (let i = 0; i < b.xyxy.length; i += 4) {
+    xyxy[i] = b.xyxy[i] * sx;
+    xyxy[i + 1] = b.xyxy[i + 1] * sy;
+    xyxy[i + 2] = b.xyxy[i + 2] * sx;
+    xyxy[i + 3] = b.xyxy[i + 3] * sy;
+  }
+  return { image: resizeBilinear(img, w, h), boxes: { xyxy, cls: b.cls.slice() } };
+}
