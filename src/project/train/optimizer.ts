@@ -10,12 +10,11 @@ import { ParamGroup } from './param-groups';
  */
 export type OptimizerName = 'SGD' | 'Adam' | 'AdamW';
 
+/** Scalars of the optimizer, for checkpoints; the moment tensors travel separately (see `slotTensors`). */
 export interface OptimizerState {
   name: OptimizerName;
   step: number;
   groups: { lr: number; momentum: number; initialLr: number; weightDecay: number }[];
-  /** Per variable name: momentum buffer (SGD) or [m, v] (Adam/AdamW), as flat arrays for checkpoints. */
-  slots: Record<string, number[][]>;
 }
 
 export interface OptimizerConfig {
@@ -113,37 +112,45 @@ export class GroupOptimizer {
   }
 
   getState(): OptimizerState {
-    const slots: Record<string, number[][]> = {};
-    for (const g of this.groups) {
-      g.vars.forEach((v, i) => {
-        const s = this.slots.get(v);
-        if (s) slots[g.names[i]] = s.map((x) => Array.from(x.dataSync()));
-      });
-    }
     return {
       name: this.name,
       step: this.t,
       groups: this.groups.map((g, i) => ({ lr: this.lr[i], momentum: this.momentum[i], initialLr: this.initialLr[i], weightDecay: g.weightDecay })),
-      slots,
     };
   }
 
   setState(st: OptimizerState): void {
     if (st.name !== this.name) throw new Error(`optimizer state is for ${st.name}, this run uses ${this.name}`);
+    if (st.groups.length !== this.groups.length) throw new Error(`optimizer state has ${st.groups.length} groups, expected ${this.groups.length}`);
     this.t = st.step;
     st.groups.forEach((g, i) => {
       this.lr[i] = g.lr;
       this.momentum[i] = g.momentum;
       this.initialLr[i] = g.initialLr;
     });
+  }
+
+  /** Moment buffers by name: `<param>#0` (SGD momentum or Adam m) and `<param>#1` (Adam v). */
+  slotTensors(): Map<string, tf.Tensor> {
+    const out = new Map<string, tf.Tensor>();
     for (const g of this.groups) {
       g.vars.forEach((v, i) => {
-        const saved = st.slots[g.names[i]];
-        if (!saved) return;
+        const s = this.slots.get(v);
+        if (s) s.forEach((x, k) => out.set(`${g.names[i]}#${k}`, x));
+      });
+    }
+    return out;
+  }
+
+  loadSlotTensors(get: (name: string) => Float32Array | undefined): void {
+    for (const g of this.groups) {
+      g.vars.forEach((v, i) => {
         const s = this.slotsFor(v);
-        saved.forEach((arr, k) => {
-          if (arr.length !== v.size) throw new Error(`optimizer slot for ${g.names[i]} has ${arr.length} values, expected ${v.size}`);
-          s[k].assign(tf.tensor(arr, v.shape));
+        s.forEach((slot, k) => {
+          const data = get(`${g.names[i]}#${k}`);
+          if (!data) return;
+          if (data.length !== v.size) throw new Error(`optimizer slot ${g.names[i]}#${k} has ${data.length} values, expected ${v.size}`);
+          slot.assign(tf.tensor(data, v.shape));
         });
       });
     }

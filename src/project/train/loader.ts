@@ -1,0 +1,169 @@
+import sharp from 'sharp';
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from './rng';
+import { Boxes, RgbImage, Sample } from './augment/image';
+import { resizeLongSide } from './augment/letterbox';
+import { AugmentHyp, augmentSample, letterboxSample } from './augment/pipeline';
+
+/** One image of a YOLO split, labels normalised cx, cy, w, h (the YOLO txt format). */
+export interface LabeledImage {
+  imagePath: string;
+  labels: { cls: number; cx: number; cy: number; w: number; h: number }[];
+}
+
+/** A training batch: images [B, S, S, 3] in 0..1 and targets in the loss's format. */
+export interface Batch {
+  images: tf.Tensor4D;
+  targets: { batchIdx: number[]; cls: number[]; bboxes: number[][] };
+  /** Pixel-space boxes per image (for validation metrics and batch previews). */
+  samples: Sample[];
+  indices: number[];
+}
+
+/** Decodes to RGB bytes, applying the EXIF orientation (as cv2.imread does for ultralytics). */
+export async function decodeRgb(file: string): Promise<RgbImage> {
+  try {
+    const { data, info } = await sharp(file).rotate().removeAlpha().toColorspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`${info.channels} channels`);
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
+  } catch (e) {
+    throw new Error(`${file}: cannot decode image (${(e as Error).message})`);
+  }
+}
+
+function labelsToBoxes(l: LabeledImage['labels'], w: number, h: number): Boxes {
+  const xyxy = new Float32Array(l.length * 4);
+  const cls = new Int32Array(l.length);
+  l.forEach((b, i) => {
+    xyxy.set([(b.cx - b.w / 2) * w, (b.cy - b.h / 2) * h, (b.cx + b.w / 2) * w, (b.cy + b.h / 2) * h], i * 4);
+    cls[i] = b.cls;
+  });
+  return { xyxy, cls };
+}
+
+/**
+ * Decodes images (long side resized to imgsz, as ultralytics load_image) and keeps them in RAM, so
+ * from the second epoch on no JPEG is decoded. Images that fail to decode are counted and skipped,
+ * never crash an epoch.
+ */
+export class ImageCache {
+  private readonly cache = new Map<number, Sample>();
+  private readonly pending = new Map<number, Promise<Sample | undefined>>();
+  readonly failed = new Map<number, string>();
+
+  constructor(readonly items: LabeledImage[], readonly imgsz: number, readonly keep = true) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** Starts decoding (sharp runs in libvips threads, so this overlaps the training step). */
+  prefetch(indices: number[]): void {
+    for (const i of indices) if (!this.cache.has(i) && !this.pending.has(i) && !this.failed.has(i)) this.pending.set(i, this.decode(i));
+  }
+
+  private async decode(i: number): Promise<Sample | undefined> {
+    const it = this.items[i];
+    try {
+      const img = await decodeRgb(it.imagePath);
+      const s = resizeLongSide(img, labelsToBoxes(it.labels, img.width, img.height), this.imgsz);
+      if (this.keep) this.cache.set(i, s);
+      return s;
+    } catch (e) {
+      this.failed.set(i, (e as Error).message);
+      return undefined;
+    } finally {
+      this.pending.delete(i);
+    }
+  }
+
+  async get(i: number): Promise<Sample | undefined> {
+    const c = this.cache.get(i);
+    if (c) return c;
+    if (this.failed.has(i)) return undefined;
+    return this.pending.get(i) ?? this.decode(i);
+  }
+
+  /** Synchronous access for mosaic partners; they must have been awaited with `get` first. */
+  peek(i: number): Sample | undefined {
+    return this.cache.get(i);
+  }
+}
+
+export function collate(samples: Sample[], imgsz: number, indices: number[]): Batch {
+  const B = samples.length;
+  const px = new Float32Array(B * imgsz * imgsz * 3);
+  const batchIdx: number[] = [];
+  const cls: number[] = [];
+  const bboxes: number[][] = [];
+  samples.forEach((s, b) => {
+    const d = s.image.data;
+    const off = b * imgsz * imgsz * 3;
+    for (let k = 0; k < d.length; k++) px[off + k] = d[k] / 255;
+    for (let i = 0; i < s.boxes.cls.length; i++) {
+      const [x1, y1, x2, y2] = s.boxes.xyxy.subarray(i * 4, i * 4 + 4);
+      batchIdx.push(b);
+      cls.push(s.boxes.cls[i]);
+      bboxes.push([(x1 + x2) / 2 / imgsz, (y1 + y2) / 2 / imgsz, (x2 - x1) / imgsz, (y2 - y1) / imgsz]);
+    }
+  });
+  return { images: tf.tensor4d(px, [B, imgsz, imgsz, 3]), targets: { batchIdx, cls, bboxes }, samples, indices };
+}
+
+/**
+ * Yields augmented training batches for one epoch in a seeded order. Images of batch k+1 are decoded
+ * while batch k trains (the caller awaits `next()` only after its step).
+ */
+export class TrainLoader {
+  constructor(
+    readonly cache: ImageCache,
+    readonly batch: number,
+    readonly hyp: AugmentHyp,
+    readonly rng: Rng,
+  ) {}
+
+  batchesPerEpoch(): number {
+    return Math.ceil(this.cache.size / this.batch);
+  }
+
+  /** Shuffled order for an epoch (consumes the rng so a resumed run replays the same stream). */
+  epochOrder(): number[] {
+    return this.rng.shuffle(Array.from({ length: this.cache.size }, (_, i) => i));
+  }
+
+  async makeBatch(indices: number[], mosaic: boolean): Promise<Batch | undefined> {
+    // Mosaic partners are drawn from the rng here so they can be decoded before augmentation.
+    const n = this.cache.size;
+    const loaded = await Promise.all(indices.map((i) => this.cache.get(i)));
+    const samples: Sample[] = [];
+    const used: number[] = [];
+    for (let k = 0; k < indices.length; k++) {
+      if (!loaded[k]) continue;
+      const partners: number[] = [];
+      const localRng = new Rng(this.rng.nextU32());
+      const preview = new Rng(localRng.getState());
+      // Peek the partner ids the augmentation will draw (same rng stream), then make sure they are decoded.
+      if (mosaic && preview.random() < this.hyp.mosaic) for (let j = 0; j < 3; j++) partners.push(preview.int(n));
+      const got = await Promise.all(partners.map((p) => this.cache.get(p)));
+      const fallback = loaded[k]!;
+      const getter = (i: number): Sample => (i === indices[k] ? fallback : this.cache.peek(i) ?? got[partners.indexOf(i)] ?? fallback);
+      samples.push(augmentSample(indices[k], n, getter, this.cache.imgsz, this.hyp, mosaic, localRng));
+      used.push(indices[k]);
+    }
+    if (samples.length === 0) return undefined;
+    return collate(samples, this.cache.imgsz, used);
+  }
+}
+
+/** Validation batches: letterboxed, no augmentation, in file order. */
+export async function makeValBatch(cache: ImageCache, indices: number[]): Promise<Batch | undefined> {
+  const loaded = await Promise.all(indices.map((i) => cache.get(i)));
+  const samples: Sample[] = [];
+  const used: number[] = [];
+  loaded.forEach((s, k) => {
+    if (!s) return;
+    samples.push(letterboxSample(s, cache.imgsz));
+    used.push(indices[k]);
+  });
+  return samples.length ? collate(samples, cache.imgsz, used) : undefined;
+}

@@ -1,0 +1,303 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../engine/backend';
+import { detectionLoss } from '../loss';
+import { readYoloDataset } from '../data/yolo-dataset';
+import { createYolo, YoloModel } from '../model/yolo';
+import { loadWeights } from '../model/weights';
+import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
+import { loadCheckpoint, saveCheckpoint, TrainerState } from './checkpoint';
+import { ModelEma } from './ema';
+import { ImageCache, LabeledImage, TrainLoader } from './loader';
+import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
+import { buildParamGroups, scaledWeightDecay } from './param-groups';
+import { appendResult, ResultRow, truncateResults } from './results-csv';
+import { Rng } from './rng';
+import { stepSettings, warmupIterations } from './schedule';
+import { nextRunDir } from './run-dir';
+import { EpochMetrics, fitness, validateEpoch } from './validate-epoch';
+
+/** Progress display for one phase (an epoch's batches, a validation pass). */
+export interface ProgressSink {
+  update(done: number, text?: string): void;
+  done(text?: string): void;
+}
+export type ProgressFactory = (total: number, label: string) => ProgressSink;
+
+export interface TrainHooks {
+  progress?: ProgressFactory;
+  log?: (line: string) => void;
+  onEpoch?: (row: ResultRow, metrics: EpochMetrics | undefined) => void;
+}
+
+export interface TrainResult {
+  runDir: string;
+  epochsRun: number;
+  best: { epoch: number; fitness: number };
+  last: ResultRow | undefined;
+  secondsPerEpoch: number[];
+  /** Share of training time outside forward/loss/backward/optimizer (loading, augmentation, collation). */
+  dataShare: number;
+  skippedImages: number;
+  stoppedEarly: boolean;
+}
+
+export class NanLossError extends Error {}
+
+const silentProgress: ProgressFactory = () => ({ update() {}, done() {} });
+
+function toLabeled(images: { imagePath: string; labels: LabeledImage['labels'] }[]): LabeledImage[] {
+  return images.map((i) => ({ imagePath: i.imagePath, labels: i.labels }));
+}
+
+function globalNorm(grads: Map<string, tf.Tensor>): number {
+  return tf.tidy(() => {
+    let acc: tf.Tensor = tf.scalar(0);
+    for (const g of grads.values()) acc = tf.add(acc, tf.sum(tf.square(g)));
+    return Math.sqrt(acc.dataSync()[0]);
+  });
+}
+
+/**
+ * A full training run following ultralytics' trainer (8.0.200): warmup, accumulation to a nominal
+ * batch of 64, gradient clipping at norm 10, EMA, per-epoch validation on the EMA, results.csv,
+ * last/best checkpoints, patience, mosaic closed for the last epochs, and resume.
+ */
+export async function train(input: Partial<TrainArgs> & { data: string; resume?: string }, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const log = hooks.log ?? ((l: string) => console.log(l));
+  const progress = hooks.progress ?? silentProgress;
+  let args: TrainArgs;
+  let runDir: string;
+  if (input.resume) {
+    runDir = input.resume;
+    const argsFile = path.join(runDir, 'args.json');
+    if (!fs.existsSync(argsFile)) throw new Error(`${argsFile}: not a training run folder (no args.json)`);
+    args = { ...(JSON.parse(fs.readFileSync(argsFile, 'utf8')) as TrainArgs), backend: input.backend ?? undefined };
+  } else {
+    args = { ...DEFAULT_TRAIN_ARGS, ...input } as TrainArgs;
+    runDir = nextRunDir(args.project, args.name, args.existOk);
+  }
+  const scale = parseModelName(args.model);
+  if (!Number.isInteger(args.imgsz) || args.imgsz % 32 !== 0 || args.imgsz < 32) throw new Error(`imgsz must be a multiple of 32 (got ${args.imgsz})`);
+  if (!(args.batch >= 1)) throw new Error(`batch must be at least 1 (got ${args.batch})`);
+  if (!fs.existsSync(args.data)) throw new Error(`${args.data}: data.yaml not found`);
+
+  const choice = await initBackend({ backend: args.backend });
+  const trainSet = await readYoloDataset(args.data, 'train');
+  const valSet = await readYoloDataset(args.data, 'val');
+  const nc = trainSet.data.nc;
+  let trainItems = toLabeled(trainSet.images);
+  if (args.fraction < 1) trainItems = trainItems.slice(0, Math.max(1, Math.round(trainItems.length * args.fraction)));
+  if (trainItems.length === 0) throw new Error(`${args.data}: the train split has no images`);
+  const valItems = toLabeled(valSet.images);
+
+  fs.mkdirSync(path.join(runDir, 'weights'), { recursive: true });
+  if (!input.resume) {
+    const tmp = path.join(runDir, 'args.json.tmp');
+    fs.writeFileSync(tmp, JSON.stringify({ ...args, backend: choice.name, names: trainSet.data.names }, null, 1));
+    fs.renameSync(tmp, path.join(runDir, 'args.json'));
+  }
+  log(`train: ${runDir} | yolov8${scale} nc=${nc} imgsz=${args.imgsz} batch=${args.batch} epochs=${args.epochs} | backend ${choice.name} | ${trainItems.length} train, ${valItems.length} val images`);
+
+  const model: YoloModel = createYolo({ scale, nc, seed: args.seed });
+  if (args.weights && !input.resume) {
+    const rep = loadWeights(model, args.weights, { strict: false });
+    log(`weights: ${rep.loaded.length} tensors loaded from ${args.weights}` + (rep.mismatched.length ? `, ${rep.mismatched.length} skipped (shape differs, e.g. another nc)` : ''));
+  }
+  const named = model.namedTensors();
+  const varName = new Map<string, string>();
+  for (const [k, v] of named) varName.set(v.name, k);
+  const trainable = model.trainableVariables();
+
+  const nb = Math.ceil(trainItems.length / args.batch);
+  const accumulateFull = Math.max(Math.round(args.nbs / args.batch), 1);
+  const iterations = Math.ceil(trainItems.length / Math.max(args.batch, args.nbs)) * args.epochs;
+  let optCfg: OptimizerConfig;
+  let warmupBiasLr = args.warmupBiasLr;
+  if (args.optimizer === 'auto') {
+    optCfg = resolveAutoOptimizer(nc, iterations);
+    warmupBiasLr = 0; // ultralytics: no higher than 0.01 for Adam; auto sets 0
+  } else {
+    optCfg = { name: args.optimizer, lr: args.lr0, momentum: args.momentum };
+  }
+  const groups = buildParamGroups(named, scaledWeightDecay(args.weightDecay, args.batch, args.nbs));
+  const opt = new GroupOptimizer(groups, optCfg);
+  const ema = new ModelEma(named);
+  log(`optimizer: ${optCfg.name}(lr=${optCfg.lr}, momentum=${optCfg.momentum}) with parameter groups ${groups.map((g) => `${g.vars.length} ${g.kind}`).join(', ')}; accumulate to ${args.nbs} (x${accumulateFull})`);
+
+  const weightsDir = path.join(runDir, 'weights');
+  const resultsCsv = path.join(runDir, 'results.csv');
+  let startEpoch = 0;
+  let iterationsDone = 0;
+  let lastOptStep = -1;
+  let bestFitness = -Infinity;
+  let bestEpoch = -1;
+  let rng = new Rng(args.seed);
+  if (input.resume) {
+    const st: TrainerState = loadCheckpoint(weightsDir, 'last', model, ema, opt);
+    startEpoch = st.epoch + 1;
+    iterationsDone = st.iterations;
+    lastOptStep = st.lastOptStep;
+    bestFitness = st.bestFitness;
+    bestEpoch = st.bestEpoch;
+    rng = new Rng(st.rng);
+    truncateResults(resultsCsv, st.epoch + 1);
+    log(`resume: from epoch ${startEpoch + 1} of ${args.epochs} (${path.join(weightsDir, 'last.json')})`);
+  }
+
+  const trainCache = new ImageCache(trainItems, args.imgsz, args.cache);
+  const valCache = new ImageCache(valItems, args.imgsz, args.cache);
+  const loader = new TrainLoader(trainCache, args.batch, args.augment, rng);
+  const nw = warmupIterations(args.warmupEpochs, nb);
+  const secondsPerEpoch: number[] = [];
+  let stepSeconds = 0;
+  let totalSeconds = 0;
+  let last: ResultRow | undefined;
+  let stoppedEarly = false;
+  const accGrads = new Map<string, tf.Tensor>();
+
+  for (let epoch = startEpoch; epoch < args.epochs; epoch++) {
+    const tEpoch = Date.now();
+    const mosaic = epoch < args.epochs - args.closeMosaic;
+    const order = loader.epochOrder();
+    const batches: number[][] = [];
+    for (let i = 0; i < order.length; i += args.batch) batches.push(order.slice(i, i + args.batch));
+    const nBatches = args.maxBatches > 0 ? Math.min(args.maxBatches, batches.length) : batches.length;
+    trainCache.prefetch(batches[0]);
+    const bar = progress(nBatches, `epoch ${epoch + 1}/${args.epochs}`);
+    const tloss: [number, number, number] = [0, 0, 0];
+    let seen = 0;
+    let settings = stepSettings({ ni: 0, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
+    for (let i = 0; i < nBatches; i++) {
+      const ni = i + nb * epoch;
+      settings = stepSettings({ ni, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
+      settings.lr.forEach((l, g) => (opt.lr[g] = l));
+      settings.momentum.forEach((m, g) => (opt.momentum[g] = m));
+      const batch = await loader.makeBatch(batches[i], mosaic);
+      if (i + 1 < nBatches) trainCache.prefetch(batches[i + 1]);
+      if (!batch) continue;
+      const tStep = Date.now();
+      const { value, grads } = tf.variableGrads(() => {
+        const feats = model.forward(batch.images, true);
+        const out = detectionLoss(feats, batch.targets, { imgsz: [args.imgsz, args.imgsz], nc, strides: model.strides, hyp: { box: args.box, cls: args.cls, dfl: args.dfl } });
+        out.items.forEach((v, k) => (tloss[k] = (tloss[k] * seen + v) / (seen + 1)));
+        return out.loss;
+      }, trainable);
+      model.numBatchesTracked += 1;
+      batch.images.dispose();
+      const lossValue = value.dataSync()[0];
+      value.dispose();
+      if (!Number.isFinite(lossValue)) {
+        Object.values(grads).forEach((g) => g.dispose());
+        accGrads.forEach((g) => g.dispose());
+        const files = batch.indices.map((k) => trainItems[k].imagePath).join(', ');
+        throw new NanLossError(`loss is ${lossValue} at epoch ${epoch + 1}, batch ${i + 1} (images: ${files}); the last good checkpoint stays in ${weightsDir}`);
+      }
+      for (const [vn, g] of Object.entries(grads)) {
+        const k = varName.get(vn)!;
+        const prev = accGrads.get(k);
+        if (prev) {
+          accGrads.set(k, tf.add(prev, g));
+          prev.dispose();
+          g.dispose();
+        } else accGrads.set(k, g);
+      }
+      seen++;
+      iterationsDone++;
+      if (ni - lastOptStep >= settings.accumulate) {
+        const norm = globalNorm(accGrads);
+        const scaleBy = norm > 10 ? 10 / (norm + 1e-6) : 1; // clip_grad_norm_(max_norm=10)
+        const gmap: Record<string, tf.Tensor> = {};
+        for (const [k, g] of accGrads) gmap[k] = scaleBy === 1 ? g : tf.mul(g, scaleBy);
+        opt.apply(gmap);
+        if (scaleBy !== 1) Object.values(gmap).forEach((g) => g.dispose());
+        accGrads.forEach((g) => g.dispose());
+        accGrads.clear();
+        ema.update(named);
+        lastOptStep = ni;
+      }
+      stepSeconds += (Date.now() - tStep) / 1000;
+      const el = (Date.now() - tEpoch) / 1000;
+      bar.update(i + 1, `box ${tloss[0].toFixed(3)} cls ${tloss[1].toFixed(3)} dfl ${tloss[2].toFixed(3)} | ${((seen * args.batch) / el).toFixed(2)} img/s`);
+    }
+    bar.done();
+    const isLast = epoch === args.epochs - 1;
+    let metrics: EpochMetrics | undefined;
+    if ((args.val || isLast) && valItems.length > 0) {
+      const vbar = progress(valItems.length, '  val');
+      metrics = await withEma(model, ema, () => validateEpoch(model, valCache, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
+      vbar.done();
+    }
+    const row: ResultRow = {
+      epoch: epoch + 1,
+      'train/box_loss': tloss[0],
+      'train/cls_loss': tloss[1],
+      'train/dfl_loss': tloss[2],
+      'metrics/precision(B)': metrics?.precision ?? 0,
+      'metrics/recall(B)': metrics?.recall ?? 0,
+      'metrics/mAP50(B)': metrics?.map50 ?? 0,
+      'metrics/mAP50-95(B)': metrics?.map ?? 0,
+      'val/box_loss': metrics?.valLoss[0] ?? 0,
+      'val/cls_loss': metrics?.valLoss[1] ?? 0,
+      'val/dfl_loss': metrics?.valLoss[2] ?? 0,
+      'lr/pg0': opt.lr[0],
+      'lr/pg1': opt.lr[1],
+      'lr/pg2': opt.lr[2],
+    };
+    appendResult(resultsCsv, row);
+    last = row;
+    const fit = metrics ? fitness(metrics) : -Infinity;
+    const improved = fit > bestFitness || bestEpoch < 0;
+    if (improved) {
+      bestFitness = fit;
+      bestEpoch = epoch;
+    }
+    const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rng.getState(), optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
+    saveCheckpoint(weightsDir, 'last', model, ema, opt, state);
+    if (improved) saveCheckpoint(weightsDir, 'best', model, ema, opt, state);
+    const sec = (Date.now() - tEpoch) / 1000;
+    secondsPerEpoch.push(sec);
+    totalSeconds += sec;
+    log(
+      `epoch ${epoch + 1}/${args.epochs}: box ${tloss[0].toFixed(4)} cls ${tloss[1].toFixed(4)} dfl ${tloss[2].toFixed(4)}` +
+        (metrics ? ` | P ${metrics.precision.toFixed(3)} R ${metrics.recall.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
+        ` | ${sec.toFixed(1)} s`,
+    );
+    hooks.onEpoch?.(row, metrics);
+    if (epoch - bestEpoch >= args.patience) {
+      log(`early stop: no improvement for ${args.patience} epochs (best epoch ${bestEpoch + 1})`);
+      stoppedEarly = true;
+      break;
+    }
+  }
+  const skipped = trainCache.failed.size + valCache.failed.size;
+  for (const [i, why] of [...trainCache.failed, ...valCache.failed]) log(`warning: skipped image ${i}: ${why}`);
+  opt.dispose();
+  ema.dispose();
+  model.dispose();
+  return {
+    runDir,
+    epochsRun: secondsPerEpoch.length,
+    best: { epoch: bestEpoch + 1, fitness: bestFitness },
+    last,
+    secondsPerEpoch,
+    dataShare: totalSeconds > 0 ? Math.max(0, 1 - stepSeconds / totalSeconds) : 0,
+    skippedImages: skipped,
+    stoppedEarly,
+  };
+}
+
+/** Runs `fn` with the EMA weights in the model, then puts the training weights back. */
+async function withEma<T>(model: YoloModel, ema: ModelEma, fn: () => Promise<T>): Promise<T> {
+  const named = model.namedTensors();
+  const backup = new Map<string, tf.Tensor>();
+  for (const [k, v] of named) backup.set(k, v.clone());
+  ema.copyTo(named);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of named) v.assign(backup.get(k)!);
+    backup.forEach((t) => t.dispose());
+  }
+}
