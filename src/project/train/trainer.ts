@@ -91,6 +91,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   if (args.fraction < 1) trainItems = trainItems.slice(0, Math.max(1, Math.round(trainItems.length * args.fraction)));
   if (trainItems.length === 0) throw new Error(`${args.data}: the train split has no images`);
   const valItems = toLabeled(valSet.images);
+  for (const sk of [...trainSet.skipped, ...valSet.skipped]) log(`warning: skipped ${sk.imagePath}: ${sk.reason}`);
 
   fs.mkdirSync(path.join(runDir, 'weights'), { recursive: true });
   if (!input.resume) {
@@ -271,7 +272,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
       break;
     }
   }
-  const skipped = trainCache.failed.size + valCache.failed.size;
+  const skipped = trainCache.failed.size + valCache.failed.size + trainSet.skipped.length + valSet.skipped.length;
   for (const [i, why] of [...trainCache.failed, ...valCache.failed]) log(`warning: skipped image ${i}: ${why}`);
   opt.dispose();
   ema.dispose();

@@ -1,0 +1,158 @@
+import { Command } from 'commander';
+
+/** A cli-progress bar on stderr with rate and ETA; silent when stderr is not a terminal. */
+async function progressBar(label: string, unit: string) {
+  const cliProgress = (await import('cli-progress')).default;
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} {bar} {value}/{total} | {rate} ${unit}/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, noTTYOutput: false, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  const t0 = Date.now();
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      if (!process.stderr.isTTY) return;
+      const rate = done / Math.max(1e-3, (Date.now() - t0) / 1000);
+      if (!started) { bar.start(total, done, { rate: '0.0' }); started = true; }
+      bar.setTotal(total);
+      bar.update(done, { rate: rate.toFixed(1) });
+    },
+    stop() { if (started) bar.stop(); },
+  };
+}
+
+function int(name: string) {
+  return (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer (got '${v}')`);
+    return n;
+  };
+}
+
+function fail(e: unknown): never {
+  console.error(`error: ${(e as Error).message}`);
+  process.exit(1);
+}
+
+export function register(program: Command): void {
+  const data = program.command('data').description('TACO data: prepare a YOLO/COCO dataset, generate TACO-mini, download TACO, statistics');
+
+  data
+    .command('prepare')
+    .description('flatten + detect-waste split + EXIF auto-orient + resize + seeded train/val split -> YOLO folder (data.yaml) and COCO JSON per split')
+    .option('--taco <dir>', 'TACO root or its data/ folder (batch_N/*.jpg); without it the SYNTHETIC TACO-mini is generated inside --out')
+    .option('--detect-waste <dir>', 'folder with annotations_train.json and annotations_test.json (default: searched beside --taco)')
+    .option('--out <dir>', 'output folder (created; nothing is written outside it)', 'datasets/taco')
+    .option('--imgsz <n>', 'square training size', int('imgsz'), 640)
+    .option('--letterbox', 'keep the aspect ratio and pad (default: stretch, as the seed\'s Roboflow step)')
+    .option('--val <fraction>', 'share of the train part that becomes val', parseFloat, 0.1)
+    .option('--seed <n>', 'seed of the train/val split (and of TACO-mini)', int('seed'), 0)
+    .option('--workers <n>', 'images processed concurrently (default: CPU cores)', int('workers'))
+    .option('--quality <n>', 'JPEG quality of the written images', int('quality'), 90)
+    .option('--mini-size <n>', 'TACO-mini: number of synthetic images', int('mini-size'))
+    .option('--json', 'print the summary as JSON')
+    .action(async (o: { taco?: string; detectWaste?: string; out: string; imgsz: number; letterbox?: boolean; val: number; seed: number; workers?: number; quality: number; miniSize?: number; json?: boolean }) => {
+      const { prepareDataset, formatSummary } = await import('../../project/data/prepare');
+      const bar = await progressBar('images', 'img');
+      try {
+        const s = await prepareDataset({
+          out: o.out, taco: o.taco, detectWaste: o.detectWaste, imgsz: o.imgsz, mode: o.letterbox ? 'letterbox' : 'stretch',
+          valFraction: o.val, seed: o.seed, concurrency: o.workers, quality: o.quality, mini: { size: o.miniSize, seed: o.seed },
+          onProgress: (p) => bar.update(p.done, p.total),
+        });
+        bar.stop();
+        console.log(o.json ? JSON.stringify(s, null, 2) : formatSummary(s));
+      } catch (e) {
+        bar.stop();
+        fail(e);
+      }
+    });
+
+  data
+    .command('mini')
+    .description('generate the SYNTHETIC TACO-mini in TACO\'s layout (data/batch_N, data/annotations.json, detect-waste/annotations_{train,test}.json)')
+    .option('--out <dir>', 'output folder (new or empty)', 'datasets/taco-mini')
+    .option('--size <n>', 'number of synthetic images', int('size'))
+    .option('--seed <n>', 'seed: the same seed and size give the same bytes', int('seed'), 0)
+    .action(async (o: { out: string; size?: number; seed: number }) => {
+      const { generateTacoMini } = await import('../../project/data/taco-mini');
+      try {
+        const r = await generateTacoMini({ out: o.out, size: o.size, seed: o.seed });
+        console.log(`SYNTHETIC TACO-mini: ${r.images} images, ${r.boxes} boxes in ${r.root}${r.reused ? ' (already there, same seed and size)' : ''}`);
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  data
+    .command('download')
+    .description('fetch the real TACO images from the URLs in annotations.json (needs the internet; resumable)')
+    .option('--out <dir>', 'TACO data folder to fill (batch_N/...)', 'datasets/TACO/data')
+    .option('--annotations <file>', 'TACO annotations.json (default: <out>/annotations.json)')
+    .option('--concurrency <n>', 'parallel downloads', int('concurrency'), 8)
+    .option('--retries <n>', 'retries per image (exponential backoff)', int('retries'), 3)
+    .option('--timeout <s>', 'seconds per request', parseFloat, 60)
+    .option('--url-field <name>', 'flickr_url (original, as TACO\'s download.py) or flickr_640_url', 'flickr_url')
+    .option('--json', 'print the report as JSON')
+    .action(async (o: { out: string; annotations?: string; concurrency: number; retries: number; timeout: number; urlField: string; json?: boolean }) => {
+      const { downloadTaco, defaultAnnotationsFile } = await import('../../project/data/download');
+      const bar = await progressBar('download', 'img');
+      try {
+        if (!['flickr_url', 'flickr_640_url', 'coco_url'].includes(o.urlField)) throw new Error(`--url-field must be flickr_url, flickr_640_url or coco_url`);
+        const r = await downloadTaco({
+          annotations: o.annotations ?? defaultAnnotationsFile(o.out), out: o.out, concurrency: o.concurrency, retries: o.retries,
+          timeoutMs: o.timeout * 1000, urlField: o.urlField as 'flickr_url', onProgress: (p) => bar.update(p.done, p.total),
+        });
+        bar.stop();
+        if (o.json) console.log(JSON.stringify(r, null, 2));
+        else {
+          console.log(`downloaded ${r.downloaded}, already complete ${r.alreadyComplete}, failed ${r.failed.length} of ${r.total} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.seconds.toFixed(1)} s)`);
+          for (const f of r.failed.slice(0, 20)) console.log(`  failed ${f.file}: ${f.error}`);
+          if (r.failed.length > 20) console.log(`  ... and ${r.failed.length - 20} more (--json lists all)`);
+        }
+        if (r.failed.length) process.exitCode = 2;
+      } catch (e) {
+        bar.stop();
+        fail(e);
+      }
+    });
+
+  data
+    .command('stats')
+    .description('per-split class counts, boxes per image, COCO small/medium/large in the original and imgsz frames, image sizes')
+    .option('--data <dir>', 'a folder written by `taco data prepare`', 'datasets/taco')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { data: string; json?: boolean }) => {
+      const { preparedStats } = await import('../../project/data/stats');
+      try {
+        const st = preparedStats(o.data);
+        if (o.json) return console.log(JSON.stringify(st, null, 2));
+        for (const [split, s] of Object.entries(st)) {
+          console.log(`${split}: ${s.images} images, ${s.boxes} boxes`);
+          console.log(`  classes: ${Object.entries(s.classes).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+          console.log(`  sizes (original): small ${s.sizes.original.small}, medium ${s.sizes.original.medium}, large ${s.sizes.original.large}`);
+          console.log(`  sizes (resized):  small ${s.sizes.resized.small}, medium ${s.sizes.resized.medium}, large ${s.sizes.resized.large}`);
+          console.log(`  boxes per image: ${Object.entries(s.boxesPerImage).map(([k, v]) => `${k}:${v}`).join(' ')}`);
+        }
+      } catch (e) {
+        fail(e);
+      }
+    });
+
+  data
+    .command('bench')
+    .description('images/s of decode -> EXIF orient -> resize 640 -> encode on TACO-sized JPEGs (same as `taco bench data`)')
+    .option('--images <n>', 'number of images', int('images'), 32)
+    .option('--workers <n>', 'concurrency (default: CPU cores)', int('workers'))
+    .option('--json', 'machine-readable output')
+    .action(async (o: { images: number; workers?: number; json?: boolean }) => {
+      const { benchDataPipeline } = await import('../../project/data/bench-data');
+      const r = await benchDataPipeline({ images: o.images, concurrency: o.workers });
+      if (o.json) console.log(JSON.stringify(r, null, 2));
+      console.table({
+        'taco-companion (sharp)': { 'images/s': Number(r.imagesPerSecond.toFixed(1)), images: r.images, concurrency: r.concurrency, 'orientation ok': r.orientationCorrect },
+        'Pillow draft (issue reference, not run here)': { 'images/s': r.pillowReferenceImagesPerSecond, images: NaN, concurrency: NaN, 'orientation ok': true },
+      });
+      if (!o.json) console.log(`${r.source} -> ${r.imgsz}x${r.imgsz}: ${r.imagesPerSecond.toFixed(1)} images/s, ${r.speedupVsPillowReference.toFixed(2)}x the Pillow reference`);
+    });
+}
