@@ -47,6 +47,18 @@ export interface OpsImpl {
   splitChannels(x: tf.Tensor4D, sizes: number[]): tf.Tensor4D[];
 }
 
+/**
+ * tfjs-core's CommonJS build ships no gradient functions: they are registered by the `@tensorflow/tfjs`
+ * union package (its only CommonJS build of `register_all_gradients`; tfjs-node loads it the same way).
+ * Loading it costs ~0.1 s, prints nothing and leaves the chosen backend alone. Training needs it on
+ * every backend, so the op seam loads it once.
+ */
+export function ensureGradientsRegistered(): void {
+  if (tf.getGradient(tf.Conv2D)) return;
+  require('@tensorflow/tfjs');
+}
+ensureGradientsRegistered();
+
 function padSpec(pad: number): [[number, number], [number, number], [number, number], [number, number]] {
   return [[0, 0], [pad, pad], [pad, pad], [0, 0]];
 }
@@ -91,6 +103,12 @@ export const referenceOps: OpsImpl = {
     return tf.tidy(() => tf.maxPool(tf.pad(x, padSpec(Math.floor(k / 2)), -Infinity), k, 1, 'valid'));
   },
   upsample2x(x) {
+    // The cpu backend's ResizeNearestNeighborGrad is wrong for batch > 1 (tfjs 4.22), so on cpu the
+    // same values come from a broadcast, whose gradient is a plain sum.
+    if (tf.getBackend() === 'cpu') {
+      const [B, H, W, C] = x.shape;
+      return tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [B, H, 1, W, 1, C]), tf.ones([1, 1, 2, 1, 2, 1])), [B, 2 * H, 2 * W, C]));
+    }
     return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2]);
   },
   concatChannels(xs) {

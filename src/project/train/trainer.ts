@@ -16,7 +16,7 @@ import { appendResult, ResultRow, truncateResults } from './results-csv';
 import { Rng } from './rng';
 import { stepSettings, warmupIterations } from './schedule';
 import { nextRunDir } from './run-dir';
-import { EpochMetrics, fitness, validateEpoch } from './validate-epoch';
+import { EpochMetrics, validateEpoch } from './validate-epoch';
 
 /** Progress display for one phase (an epoch's batches, a validation pass). */
 export interface ProgressSink {
@@ -182,7 +182,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
       const { value, grads } = tf.variableGrads(() => {
         const feats = model.forward(batch.images, true);
         const out = detectionLoss(feats, batch.targets, { imgsz: [args.imgsz, args.imgsz], nc, strides: model.strides, hyp: { box: args.box, cls: args.cls, dfl: args.dfl } });
-        out.items.forEach((v, k) => (tloss[k] = (tloss[k] * seen + v) / (seen + 1)));
+        out.items.forEach((v: number, k: number) => (tloss[k] = (tloss[k] * seen + v) / (seen + 1)));
         return out.loss;
       }, trainable);
       model.numBatchesTracked += 1;
@@ -227,7 +227,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     let metrics: EpochMetrics | undefined;
     if ((args.val || isLast) && valItems.length > 0) {
       const vbar = progress(valItems.length, '  val');
-      metrics = await withEma(model, ema, () => validateEpoch(model, valCache, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
+      metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
       vbar.done();
     }
     const row: ResultRow = {
@@ -248,7 +248,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     };
     appendResult(resultsCsv, row);
     last = row;
-    const fit = metrics ? fitness(metrics) : -Infinity;
+    const fit = metrics ? metrics.fitness : -Infinity;
     const improved = fit > bestFitness || bestEpoch < 0;
     if (improved) {
       bestFitness = fit;

@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+
+interface PredictCliOptions {
+  weights: string; source: string; conf: string; iou: string; imgsz: string; batch: string; maxDet: string;
+  resize: string; data?: string; save?: boolean; saveTxt?: boolean; saveConf?: boolean; saveJson?: boolean;
+  agnosticNms?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('predict')
+    .description('detect objects in images with a YOLOv8 safetensors model (ultralytics predict)')
+    .requiredOption('--weights <file>', 'model weights (.safetensors)')
+    .requiredOption('--source <path>', 'an image or a folder of images')
+    .option('--conf <n>', 'confidence threshold', '0.25')
+    .option('--iou <n>', 'NMS IoU threshold', '0.7')
+    .option('--imgsz <n>', 'inference size (pixels)', '640')
+    .option('--batch <n>', 'images per batch', '8')
+    .option('--max-det <n>', 'maximum detections per image', '300')
+    .option('--resize <mode>', "'stretch' (how taco data prepare builds the dataset) or 'letterbox'", 'stretch')
+    .option('--data <data.yaml>', 'class names and COCO category ids (needed for --save-json)')
+    .option('--save', 'save images with boxes drawn')
+    .option('--save-txt', 'save YOLO txt labels (labels/<image>.txt)')
+    .option('--save-conf', 'add the confidence to the txt lines')
+    .option('--save-json', 'save COCO results (predictions.json)')
+    .option('--agnostic-nms', 'class-agnostic NMS')
+    .option('--project <dir>', 'runs folder', 'runs/predict')
+    .option('--name <name>', 'run name (a number is appended when it exists)', 'predict')
+    .option('--exist-ok', 'reuse an existing run folder')
+    .option('--backend <name>', 'force a backend: tensorflow, wasm, cpu')
+    .option('--json', 'print the per-image results as JSON')
+    .action(async (o: PredictCliOptions) => {
+      const { initBackend } = await import('../../project/engine/backend');
+      const { loadYoloFromSafetensors } = await import('../../project/eval/load-model');
+      const { listImages, predictFolder, runDir } = await import('../../project/eval/predict');
+      const { progressReporter, numberOption } = await import('../../project/eval/cli-util');
+      const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
+      const conf = numberOption('--conf', o.conf, { min: 0, max: 1 });
+      const iou = numberOption('--iou', o.iou, { min: 0, max: 1 });
+      const batch = numberOption('--batch', o.batch, { integer: true, min: 1 });
+      const maxDet = numberOption('--max-det', o.maxDet, { integer: true, min: 1 });
+      if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
+      const files = listImages(o.source);
+      await initBackend({ backend: o.backend });
+      const { model, nc } = await loadYoloFromSafetensors(o.weights);
+      let names = Array.from({ length: nc }, (_, i) => String(i));
+      let indexToCategoryId: readonly number[] | undefined;
+      if (o.data) {
+        const { readDataYaml } = await import('../../project/data/yolo-dataset');
+        const d = readDataYaml(o.data);
+        if (d.nc !== nc) throw new Error(`${o.data}: nc ${d.nc} but the model has nc ${nc}`);
+        names = d.names;
+        indexToCategoryId = d.mapping.indexToCategoryId;
+      }
+      const dir = runDir(o.project, o.name, o.existOk);
+      const progress = progressReporter('predict', files.length);
+      try {
+        const { results, timing } = await predictFolder(files, dir, {
+          predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, conf, iou, maxDet, agnostic: o.agnosticNms,
+          onProgress: progress.update, save: o.save, saveTxt: o.saveTxt, saveConf: o.saveConf, saveJson: o.saveJson, names, indexToCategoryId,
+        });
+        progress.stop();
+        if (o.json) {
+          console.log(JSON.stringify(results.map((r) => ({ file: r.file, width: r.width, height: r.height, boxes_xyxy: Array.from(r.boxes), scores: Array.from(r.scores), classes: Array.from(r.classes) }))));
+        } else {
+          for (const r of results) {
+            const counts = new Map<string, number>();
+            for (const c of r.classes) counts.set(names[c], (counts.get(names[c]) ?? 0) + 1);
+            console.log(`${r.file}: ${r.width}x${r.height} ${[...counts].map(([n, k]) => `${k} ${n}`).join(', ') || '(no detections)'}`);
+          }
+          const s = timing.seconds;
+          console.log(`${timing.images} images in ${s.total.toFixed(2)} s (${timing.imagesPerSecond.toFixed(2)} images/s at imgsz ${imgsz}, batch ${batch}): ` +
+            `preprocess ${s.preprocess.toFixed(2)} s, inference ${s.inference.toFixed(2)} s, postprocess ${s.postprocess.toFixed(2)} s`);
+          console.log(`results saved to ${dir}`);
+        }
+      } finally {
+        progress.stop();
+        model.dispose();
+      }
+    });
+}

@@ -1,0 +1,99 @@
+import { Command } from 'commander';
+
+interface ValCliOptions {
+  weights: string; data: string; split: string; imgsz: string; batch: string; conf: string; iou: string; maxDet: string;
+  resize: string; saveJson?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('val')
+    .description('validate a YOLOv8 safetensors model on a YOLO dataset split (ultralytics val: P, R, mAP50, mAP50-95, confusion matrix)')
+    .requiredOption('--weights <file>', 'model weights (.safetensors)')
+    .requiredOption('--data <data.yaml>', 'dataset description written by taco data prepare')
+    .option('--split <split>', 'val or test', 'val')
+    .option('--imgsz <n>', 'inference size (pixels)', '640')
+    .option('--batch <n>', 'images per batch', '16')
+    .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', '0.001')
+    .option('--iou <n>', 'NMS IoU threshold', '0.7')
+    .option('--max-det <n>', 'maximum detections per image', '300')
+    .option('--resize <mode>', "'letterbox' (as the trainer feeds images) or 'stretch'", 'letterbox')
+    .option('--save-json', 'also save COCO results (predictions.json, image ids by file stem, category ids from data.yaml)')
+    .option('--project <dir>', 'runs folder', 'runs/val')
+    .option('--name <name>', 'run name (a number is appended when it exists)', 'val')
+    .option('--exist-ok', 'reuse an existing run folder')
+    .option('--backend <name>', 'force a backend: tensorflow, wasm, cpu')
+    .option('--json', 'print the metrics as JSON')
+    .action(async (o: ValCliOptions) => {
+      if (o.split !== 'val' && o.split !== 'test' && o.split !== 'train') throw new Error(`--split must be val or test, got '${o.split}'`);
+      if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
+      const { numberOption, progressReporter } = await import('../../project/eval/cli-util');
+      const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
+      const batch = numberOption('--batch', o.batch, { integer: true, min: 1 });
+      const conf = numberOption('--conf', o.conf, { min: 0, max: 1 });
+      const iou = numberOption('--iou', o.iou, { min: 0, max: 1 });
+      const maxDet = numberOption('--max-det', o.maxDet, { integer: true, min: 1 });
+      const { readYoloDataset } = await import('../../project/data/yolo-dataset');
+      const { images, data } = await readYoloDataset(o.data, o.split);
+      if (images.length === 0) throw new Error(`${o.data}: the ${o.split} split has no images`);
+      const { initBackend } = await import('../../project/engine/backend');
+      await initBackend({ backend: o.backend });
+      const { loadYoloFromSafetensors } = await import('../../project/eval/load-model');
+      const { model, nc } = await loadYoloFromSafetensors(o.weights);
+      if (data.nc !== nc) { model.dispose(); throw new Error(`${o.data}: nc ${data.nc} but ${o.weights} has nc ${nc}`); }
+      const { runDir, predictFolder } = await import('../../project/eval/predict');
+      const { Validator, VAL_NMS } = await import('../../project/eval/validator');
+      const { yoloToXyxy } = await import('../../project/eval/boxes');
+      const { formatMetricsTable } = await import('../../project/eval/metrics');
+      const { confusionFigure, prCurveFigure, metricCurveFigure } = await import('../../project/eval/plots');
+      const { writeAtomic } = await import('../../project/eval/outputs');
+      const path = await import('node:path');
+      const dir = runDir(o.project, o.name, o.existOk);
+      const progress = progressReporter(`val ${o.split}`, images.length);
+      let pred;
+      try {
+        pred = await predictFolder(images.map((im) => im.imagePath), dir, {
+          predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, ...VAL_NMS, conf, iou, maxDet,
+          onProgress: progress.update, saveJson: o.saveJson, names: data.names, indexToCategoryId: data.mapping.indexToCategoryId,
+        });
+      } finally {
+        progress.stop();
+        model.dispose();
+      }
+      // Predictions and labels both in the dataset image's own frame (the frame its label files describe).
+      const v = new Validator(nc, data.names);
+      pred.results.forEach((r, i) => {
+        const im = images[i];
+        const flat = im.labels.flatMap((l) => [l.cx, l.cy, l.w, l.h]);
+        v.update(r, { boxes: yoloToXyxy(flat, r.width, r.height), classes: im.labels.map((l) => l.cls) });
+      });
+      const res = v.result();
+      const m = res.metrics;
+      const summary = {
+        split: o.split, data: o.data, weights: o.weights, imgsz, conf, iou, maxDet, resize: o.resize,
+        metrics: { images: m.images, instances: m.instances, p: m.p, r: m.r, map50: m.map50, map75: m.map75, map: m.map, fitness: m.fitness, per_class: m.perClass },
+        confusion_matrix: { layout: 'rows = predicted, columns = true; last = background', names: [...data.names, 'background'], counts: res.confusion.toRows() },
+        speed: { images_per_second: pred.timing.imagesPerSecond, seconds: pred.timing.seconds, metrics_seconds: res.timing.total },
+      };
+      writeAtomic(path.join(dir, 'metrics.json'), JSON.stringify(summary, null, 2));
+      const figures: Record<string, unknown> = {
+        confusion_matrix: confusionFigure(res.confusion, data.names, false),
+        confusion_matrix_normalized: confusionFigure(res.confusion, data.names, true),
+      };
+      if (res.curves) {
+        figures.PR_curve = prCurveFigure(res.curves, data.names);
+        figures.F1_curve = metricCurveFigure(res.curves, data.names, 'f1');
+        figures.P_curve = metricCurveFigure(res.curves, data.names, 'p');
+        figures.R_curve = metricCurveFigure(res.curves, data.names, 'r');
+      }
+      writeAtomic(path.join(dir, 'figures.json'), JSON.stringify(figures));
+      if (o.json) console.log(JSON.stringify(summary));
+      else {
+        console.log(formatMetricsTable(m));
+        const s = pred.timing.seconds;
+        console.log(`Speed: ${(1000 * s.preprocess / m.images).toFixed(1)}ms preprocess, ${(1000 * s.inference / m.images).toFixed(1)}ms inference, ` +
+          `${(1000 * (s.postprocess + res.timing.total) / m.images).toFixed(1)}ms postprocess per image at shape (${batch}, 3, ${imgsz}, ${imgsz})`);
+        console.log(`Results saved to ${dir}`);
+      }
+    });
+}
