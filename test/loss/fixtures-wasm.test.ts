@@ -1,0 +1,3 @@
+import { fixtureSuite } from './fixtures-check';
+
+fixtureSuite('wasm');
