@@ -82,6 +82,8 @@ test('optimizer state round-trips (resume keeps moments)', async () => {
   oa.apply({ w: g1 });
   ob.apply({ w: g1 });
   ob.setState(JSON.parse(JSON.stringify(oa.getState())));
+  const slots = oa.slotTensors();
+  ob.loadSlotTensors((n) => { const t = slots.get(n); return t ? (t.dataSync() as Float32Array) : undefined; });
   oa.apply({ w: g2 });
   ob.apply({ w: g2 });
   assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));

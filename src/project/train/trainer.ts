@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine/backend';
+import { createProgress } from '../../notebook/progress';
 import { detectionLoss } from '../loss';
 import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
@@ -45,7 +46,8 @@ export interface TrainResult {
 
 export class NanLossError extends Error {}
 
-const silentProgress: ProgressFactory = () => ({ update() {}, done() {} });
+/** Default: a bar in a terminal, an in-place display in a notebook, periodic lines in logs. */
+const defaultProgress: ProgressFactory = (total, label) => createProgress({ total, label, unit: 'batch' });
 
 function toLabeled(images: { imagePath: string; labels: LabeledImage['labels'] }[]): LabeledImage[] {
   return images.map((i) => ({ imagePath: i.imagePath, labels: i.labels }));
@@ -66,7 +68,7 @@ function globalNorm(grads: Map<string, tf.Tensor>): number {
  */
 export async function train(input: Partial<TrainArgs> & { data: string; resume?: string }, hooks: TrainHooks = {}): Promise<TrainResult> {
   const log = hooks.log ?? ((l: string) => console.log(l));
-  const progress = hooks.progress ?? silentProgress;
+  const progress = hooks.progress ?? defaultProgress;
   let args: TrainArgs;
   let runDir: string;
   if (input.resume) {
