@@ -103,7 +103,9 @@ export function parseYaml(text: string, file = 'yaml'): YamlValue {
   return v;
 }
 
-function fmtScalar(v: string | number | boolean | null): string {
+type YamlScalar = string | number | boolean | null;
+
+function fmtScalar(v: YamlScalar): string {
   if (v === null) return 'null';
   if (typeof v !== 'string') return String(v);
   return /^[A-Za-z_/.][A-Za-z0-9_ ./()-]*$/.test(v) && !/^(true|false|null|~)$/.test(v) && !/\s$/.test(v) ? v : JSON.stringify(v);
@@ -112,14 +114,14 @@ function fmtScalar(v: string | number | boolean | null): string {
 /** Block-style YAML for plain objects/arrays of scalars; keys that look numeric stay bare (as ultralytics writes names). */
 export function stringifyYaml(v: YamlValue, indent = 0): string {
   const pad = ' '.repeat(indent);
-  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === 'object' ? `${pad}-\n${stringifyYaml(x, indent + 2)}` : `${pad}- ${fmtScalar(x)}\n`)).join('');
+  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === 'object' ? `${pad}-\n${stringifyYaml(x as YamlValue, indent + 2)}` : `${pad}- ${fmtScalar(x as YamlScalar)}\n`)).join('');
   if (v !== null && typeof v === 'object')
     return Object.entries(v)
       .map(([k, x]) => {
         const key = /^[A-Za-z0-9_.-]+$/.test(k) ? k : JSON.stringify(k);
-        if (x !== null && typeof x === 'object') return `${pad}${key}:\n${stringifyYaml(x, indent + 2)}`;
-        return `${pad}${key}: ${fmtScalar(x)}\n`;
+        if (x !== null && typeof x === 'object') return `${pad}${key}:\n${stringifyYaml(x as YamlValue, indent + 2)}`;
+        return `${pad}${key}: ${fmtScalar(x as YamlScalar)}\n`;
       })
       .join('');
-  return `${pad}${fmtScalar(v)}\n`;
+  return `${pad}${fmtScalar(v as YamlScalar)}\n`;
 }

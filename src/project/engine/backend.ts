@@ -80,6 +80,23 @@ registerEngine({
   },
 });
 
+/**
+ * Optional engines live in their own folders and export `engine: EngineLoader`; a folder that is absent
+ * (or a module that fails to load) just leaves that engine out of the automatic order.
+ */
+for (const mod of ['./native/engine', './webgpu/engine']) {
+  try {
+    const m = require(mod) as { engine?: EngineLoader };
+    if (m.engine) registerEngine(m.engine);
+  } catch (e) {
+    const msg = String((e as Error).message ?? e);
+    if (!(msg.includes('Cannot find module') && msg.includes(mod.slice(2)))) {
+      // A present but broken engine must not take the others down; doctor reports it.
+      registerEngine({ name: mod.includes('native') ? 'native' : 'webgpu', priority: 99, load: async () => { throw new Error(`engine module failed to load: ${msg.split('\n')[0]}`); } });
+    }
+  }
+}
+
 function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n')[0];
 }
