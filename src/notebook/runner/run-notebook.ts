@@ -14,6 +14,18 @@ export interface RunOptions {
   /** Limit for the kernel to start and answer kernel_info, in seconds. Default 90. */
   startTimeoutS?: number;
   onEvent?: (e: RunEvent) => void;
+  /**
+   * Grading mode: keep going after a failed cell, as nbgrader's autograder does, so one failing check
+   * does not hide the others. After a timeout or a dead kernel, a fresh kernel replays the earlier
+   * cells that passed and are not checks (imports, setup), then the run continues.
+   */
+  continueOnError?: boolean;
+  /** Per-cell timeout override in seconds (e.g. a per-check limit); undefined keeps `timeoutS`. */
+  cellTimeoutS?: (cell: CodeCell) => number | undefined;
+  /** Whether a cell is a check (not replayed after a kernel restart). */
+  isCheck?: (cell: CodeCell) => boolean;
+  /** Extra environment for the kernel. */
+  env?: Record<string, string>;
 }
 
 export type RunEvent =
@@ -51,7 +63,10 @@ export interface RunResult {
   kernelStartSeconds: number;
   totalSeconds: number;
   cells: CellRecord[];
+  /** The first failure. */
   failure?: RunFailure;
+  /** Every failure (more than one only with continueOnError). */
+  failures: RunFailure[];
 }
 
 export function defaultOutPath(input: string): string {
@@ -97,14 +112,15 @@ export async function runNotebook(input: string, opts: RunOptions = {}): Promise
     delete c.metadata.taco;
   }
 
-  const result: RunResult = { ok: true, input, out, kernelStartSeconds: 0, totalSeconds: 0, cells: [] };
+  const result: RunResult = { ok: true, input, out, kernelStartSeconds: 0, totalSeconds: 0, cells: [], failures: [] };
   emit({ type: 'kernel-starting' });
   // Display helpers compute asset paths relative to the notebook as saved (see display/plotly.ts).
   const prevDir = process.env.TACO_NOTEBOOK_DIR;
   process.env.TACO_NOTEBOOK_DIR = path.resolve(path.dirname(out));
   let kernel: KernelClient;
+  const startKernel = () => KernelClient.start({ cwd: path.dirname(path.resolve(input)), startTimeoutMs: (opts.startTimeoutS ?? 90) * 1000, env: opts.env });
   try {
-    kernel = await KernelClient.start({ cwd: path.dirname(path.resolve(input)), startTimeoutMs: (opts.startTimeoutS ?? 90) * 1000 });
+    kernel = await startKernel();
   } finally {
     if (prevDir === undefined) delete process.env.TACO_NOTEBOOK_DIR;
     else process.env.TACO_NOTEBOOK_DIR = prevDir;
@@ -132,13 +148,14 @@ export async function runNotebook(input: string, opts: RunOptions = {}): Promise
           (m) => {
             if (outputs.add(m)) emit({ type: 'cell-output', cell: i, codeCell, codeCells: codeIdx.length, seconds: (Date.now() - c0) / 1000 });
           },
-          timeoutMs,
+          (opts.cellTimeoutS?.(cell) ?? timeoutMs / 1000) * 1000,
+          !opts.continueOnError,
         );
         execCount = reply.execution_count;
         cell.metadata.execution = reply.timing;
         if (reply.timedOut) {
           status = 'timeout';
-          message = `cell ${codeCell} did not finish within ${timeoutMs / 1000} s; interrupted and the kernel stopped`;
+          message = `cell ${codeCell} did not finish within ${opts.cellTimeoutS?.(cell) ?? timeoutMs / 1000} s; interrupted and the kernel stopped`;
           outputs.outputs.push(errorOutput('CellTimeoutError', message));
         } else {
           status = reply.status;
@@ -157,8 +174,23 @@ export async function runNotebook(input: string, opts: RunOptions = {}): Promise
       emit({ type: 'cell-end', cell: i, codeCell, codeCells: codeIdx.length, seconds, status });
       if (status !== 'ok') {
         result.ok = false;
-        result.failure = { cell: i, codeCell, status, message, source: code.split('\n').slice(0, 3).join('\n') };
-        break;
+        const failure: RunFailure = { cell: i, codeCell, status, message, source: code.split('\n').slice(0, 3).join('\n') };
+        result.failure ??= failure;
+        result.failures.push(failure);
+        if (!opts.continueOnError) break;
+        // tslab cancels whatever arrives in the 200 ms after an error (yunabe/tslab#19), whatever
+        // stop_on_error says: let that window pass before the next cell.
+        if (status === 'error') await new Promise((r) => setTimeout(r, 300));
+        if (status === 'timeout' || status === 'kernel-died') {
+          // The kernel is gone: a fresh one replays the setup cells that passed, then the run goes on.
+          await kernel.shutdown({ force: true });
+          kernel = await startKernel();
+          for (const rec of result.cells) {
+            const prev = nb.cells[rec.cell] as CodeCell;
+            if (rec.status !== 'ok' || opts.isCheck?.(prev)) continue;
+            await kernel.execute(joinSource(prev.source), () => undefined, timeoutMs, false);
+          }
+        }
       }
     }
   } finally {
