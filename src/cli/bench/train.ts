@@ -1,0 +1,156 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+const list = (parse: (s: string) => string | number) => (v: string) => v.split(',').map((s) => parse(s.trim()));
+
+function scale(s: string): string {
+  const v = s.replace(/^yolov8/i, '').toLowerCase();
+  if (!['n', 's', 'm', 'l', 'x'].includes(v)) throw new InvalidArgumentError(`"${s}" is not a YOLOv8 scale (n, s, m, l, x)`);
+  return v;
+}
+
+function posInt(s: string): number {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${s}" is not a positive integer`);
+  return n;
+}
+
+function imgsz(s: string): number {
+  const n = posInt(s);
+  if (n % 32 !== 0) throw new InvalidArgumentError(`imgsz ${n} is not a multiple of 32`);
+  return n;
+}
+
+interface Opts {
+  models: string[];
+  imgsz: number[];
+  batch: number;
+  steps: number;
+  warmup: number;
+  nc: number;
+  backend?: string;
+  profile?: boolean;
+  json?: boolean;
+}
+
+interface Row {
+  model: string;
+  imgsz: number;
+  batch: number;
+  steps: number;
+  imagesPerSec: number;
+  secPerStep: number;
+  /** Mean seconds per step in each phase. */
+  phases: { forward: number; loss: number; backward: number; optimizer: number };
+  /** With --profile: the kernels that took the most time in one step, ms. */
+  kernels?: { name: string; ms: number; calls: number }[];
+  /** Set when the configuration failed (e.g. wasm's 4 GiB memory ceiling); the timings are then NaN. */
+  error?: string;
+}
+
+/** `taco bench train`: forward + loss + backward + SGD step, timed per phase. */
+export function register(bench: Command): void {
+  bench
+    .command('train')
+    .description('time YOLOv8 training steps (forward + loss + backward + optimizer) and print images/s per phase')
+    .option('--models <list>', 'comma-separated scales', list(scale), ['n', 's'])
+    .option('--imgsz <list>', 'comma-separated image sizes', list(imgsz), [320, 640])
+    .option('--batch <n>', 'images per step', posInt, 8)
+    .option('--steps <n>', 'timed steps per configuration', posInt, 3)
+    .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation)', (s) => Number(s), 1)
+    .option('--nc <n>', 'number of classes', posInt, 7)
+    .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
+    .option('--profile', 'also profile one step per configuration with tf.profile and list the slowest kernels')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: Opts) => {
+      const tf = await import('@tensorflow/tfjs-core');
+      const { initBackend } = await import('../../project/engine/backend');
+      const { createYolo } = await import('../../project/model/yolo');
+      const { trainStep, syntheticBatch } = await import('../../project/model/train-step');
+      const choice = await initBackend({ backend: opts.backend });
+      const configs = opts.models.flatMap((m) => opts.imgsz.map((s) => ({ model: m, imgsz: s })));
+      const total = configs.length * (opts.steps + opts.warmup + (opts.profile ? 1 : 0));
+      const { SingleBar, Presets } = await import('cli-progress');
+      const bar = process.stderr.isTTY ? new SingleBar({ format: 'bench train {bar} {value}/{total} steps | {cfg}', stream: process.stderr }, Presets.shades_classic) : undefined;
+      bar?.start(total, 0, { cfg: '' });
+      const rows: Row[] = [];
+      for (const cfg of configs) {
+        try {
+          rows.push(await runConfig(cfg));
+        } catch (e) {
+          const msg = String(e instanceof Error ? e.message : e).split('\n')[0];
+          const hint = choice.name === 'wasm' && /Abort|memory/i.test(msg) ? ' (wasm memory is capped at 4 GiB: lower --batch or --imgsz)' : '';
+          const nan = Number.NaN;
+          rows.push({ model: `yolov8${cfg.model}`, imgsz: cfg.imgsz, batch: opts.batch, steps: 0, imagesPerSec: nan, secPerStep: nan, phases: { forward: nan, loss: nan, backward: nan, optimizer: nan }, error: msg + hint });
+          bar?.increment(opts.steps + opts.warmup, { cfg: 'failed' });
+        }
+      }
+      async function runConfig(cfg: { model: string; imgsz: number }): Promise<Row> {
+        const label = `yolov8${cfg.model} ${cfg.imgsz}`;
+        const model = createYolo({ scale: cfg.model as 'n', nc: opts.nc, seed: 0 });
+        // ultralytics' default optimizer for long runs: SGD, lr 0.01, momentum 0.937, Nesterov.
+        const optimizer = tf.train.momentum(0.01, 0.937, true);
+        const { images, targets } = syntheticBatch(opts.batch, cfg.imgsz, opts.nc, 0);
+        for (let i = 0; i < opts.warmup; i++) {
+          trainStep(model, optimizer, images, targets);
+          bar?.increment(1, { cfg: `${label} warmup` });
+        }
+        const sum = { forward: 0, loss: 0, backward: 0, optimizer: 0, total: 0 };
+        for (let i = 0; i < opts.steps; i++) {
+          const r = trainStep(model, optimizer, images, targets);
+          for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += r.times[k];
+          bar?.increment(1, { cfg: label });
+        }
+        const row: Row = {
+          model: `yolov8${cfg.model}`,
+          imgsz: cfg.imgsz,
+          batch: opts.batch,
+          steps: opts.steps,
+          imagesPerSec: (opts.batch * opts.steps) / sum.total,
+          secPerStep: sum.total / opts.steps,
+          phases: {
+            forward: sum.forward / opts.steps,
+            loss: sum.loss / opts.steps,
+            backward: sum.backward / opts.steps,
+            optimizer: sum.optimizer / opts.steps,
+          },
+        };
+        if (opts.profile) {
+          const info = await tf.profile(() => {
+            trainStep(model, optimizer, images, targets);
+          });
+          const agg = new Map<string, { ms: number; calls: number }>();
+          for (const k of info.kernels) {
+            const a = agg.get(k.name) ?? { ms: 0, calls: 0 };
+            a.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+            a.calls++;
+            agg.set(k.name, a);
+          }
+          row.kernels = [...agg.entries()].map(([name, a]) => ({ name, ...a })).sort((a, b) => b.ms - a.ms).slice(0, 12);
+          bar?.increment(1, { cfg: `${label} profile` });
+        }
+        tf.dispose([images]);
+        optimizer.dispose();
+        model.dispose();
+        return row;
+      }
+      bar?.stop();
+      const out = { backend: choice.name, nc: opts.nc, optimizer: 'SGD momentum 0.937 nesterov, lr 0.01', rows };
+      if (opts.json) {
+        console.log(JSON.stringify(out, null, 2));
+        return;
+      }
+      const ms = (s: number) => (s * 1000).toFixed(0);
+      console.log(`bench train on ${choice.name} (batch ${opts.batch}, ${opts.steps} timed steps after ${opts.warmup} warmup, nc ${opts.nc})`);
+      const head = ['model', 'imgsz', 'images/s', 's/step', 'forward ms', 'loss ms', 'backward ms', 'optimizer ms'];
+      const body = rows.map((r) => [r.model, String(r.imgsz), r.imagesPerSec.toFixed(2), r.secPerStep.toFixed(2), ms(r.phases.forward), ms(r.phases.loss), ms(r.phases.backward), ms(r.phases.optimizer)]);
+      const w = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
+      for (const line of [head, ...body]) console.log(line.map((c, j) => (j < 1 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '));
+      for (const r of rows) if (r.error) console.log(`${r.model} ${r.imgsz}: failed: ${r.error}`);
+      for (const r of rows) {
+        if (!r.kernels) continue;
+        const all = r.kernels.reduce((a, k) => a + k.ms, 0);
+        console.log(`\n${r.model} ${r.imgsz}: slowest kernels in one step (tf.profile)`);
+        for (const k of r.kernels) console.log(`  ${k.name.padEnd(28)} ${k.ms.toFixed(0).padStart(8)} ms  ${String(k.calls).padStart(5)} calls  ${((100 * k.ms) / all).toFixed(1).padStart(5)}%`);
+      }
+    });
+}
