@@ -1,14 +1,5 @@
-/** Seeded uniform [0, 1) generator (mulberry32): demos must give the same numbers on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Demos use the project's seeded generator: the same numbers on every run. */
+export { mulberry32 } from '../project/random';
 
 /** Standard normal samples by Box–Muller. */
 export function gaussian(rand: () => number): () => number {

@@ -14,7 +14,7 @@ test('reference upsample2x and its gradient are right for batch > 1 on cpu (tfjs
   assert.equal(yv[0][0][1][0], 1);
   // weight each output pixel by its flat index: the gradient of input (b,i,j) is the sum over its 2x2 block
   const wts = tf.tensor4d(Array.from({ length: 32 }, (_, i) => i), [2, 4, 4, 1]);
-  const g = tf.grad((t: tf.Tensor4D) => tf.sum(tf.mul(referenceOps.upsample2x(t), wts)))(x);
+  const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(referenceOps.upsample2x(t as tf.Tensor4D), wts)))(x);
   const expect: number[] = [];
   for (let b = 0; b < 2; b++)
     for (let i = 0; i < 2; i++)

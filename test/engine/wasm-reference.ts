@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../src/project/random';
 /**
  * Plain-loop references for conv forward and both conv gradients (NHWC, HWIO, explicit pads), written
  * straight from the definition y[n,o,p,co] = sum x[n, o*sh + kh*dh - top, p*sw + kw*dw - left, ci] w[kh,kw,ci,co]:
@@ -71,25 +72,10 @@ export function maxRelErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** Deterministic uniform(-1, 1) floats (mulberry32). */
 export function randomFloats(n: number, seed: number): Float32Array {
-  let s = seed >>> 0;
+  const r = mulberry32(seed);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
+  for (let i = 0; i < n; i++) out[i] = r() * 2 - 1;
   return out;
 }
 
-export function makeRng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as makeRng };

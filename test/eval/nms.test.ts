@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { nonMaxSuppression, MAX_WH, Detections } from '../../src/project/eval/nms';
+import { mulberry32 } from '../../src/project/random';
 
 const f = Math.fround;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Plain reference: list candidates, sort by score (stable), keep a box unless a kept box overlaps it with IoU > thr. */
 function referenceNms(pred: Float32Array, nc: number, A: number, o: { conf: number; iou: number; agnostic: boolean; multiLabel: boolean; maxDet: number }): Detections {

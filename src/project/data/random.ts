@@ -1,13 +1,8 @@
-/** Seeded PRNG (mulberry32): the same seed gives the same sequence on every platform. */
+import { mulberry32 } from '../random';
+
+/** Seeded PRNG for data decisions (split, TACO-mini): mulberry32 on the seed mixed with a constant. */
 export function makeRng(seed: number): () => number {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.floor(seed) ^ 0x9e3779b9) >>> 0);
 }
 
 /** Fisher-Yates on a copy. */

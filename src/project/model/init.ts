@@ -13,17 +13,9 @@ function hashString(s: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: small, fast, well-distributed 32-bit generator; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random';
+
+export { mulberry32 };
 
 export function streamFor(seed: number, name: string): () => number {
   return mulberry32((hashString(name) ^ Math.imul(seed >>> 0, 0x9e3779b1)) >>> 0);
