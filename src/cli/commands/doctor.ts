@@ -3,15 +3,35 @@ import { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('doctor')
-    .description('print which TensorFlow.js backend / engine is active and why')
+    .description('print which TensorFlow.js backend / engine is active and why, and the WebGPU adapters Dawn finds')
     .option('--backend <name>', 'force a backend: auto, tensorflow, webgpu, native, wasm, cpu')
     .option('--json', 'machine-readable output')
     .action(async (opts: { backend?: string; json?: boolean }) => {
       const { initBackend, describeBackend } = await import('../../project/engine/backend');
       const tf = await import('@tensorflow/tfjs-core');
+      const { probeAdapters, describeAdapter, KEY_LIMITS, locateDawn } = await import('../../project/engine/webgpu/adapter');
+      const { webgpuState } = await import('../../project/engine/webgpu/engine');
       const choice = await initBackend({ backend: opts.backend });
-      const info = { ...choice, tfjsVersion: tf.version_core, node: process.version, platform: `${process.platform}-${process.arch}` };
-      if (opts.json) console.log(JSON.stringify(info, null, 2));
-      else console.log(`${describeBackend(choice)}\ntfjs-core ${info.tfjsVersion}, node ${info.node}, ${info.platform}`);
+      const dawn = locateDawn();
+      // The probe runs in a child process, so Dawn's own stderr chatter stays out of ours.
+      const probe = 'error' in dawn ? { adapters: [], errors: [dawn.error], ms: 0 } : probeAdapters();
+      const inUse = webgpuState()?.adapter;
+      const webgpu = {
+        adapters: probe.adapters.map((a) => ({ ...a, inUse: a === inUse })),
+        errors: probe.errors,
+      };
+      const info = { ...choice, tfjsVersion: tf.version_core, node: process.version, platform: `${process.platform}-${process.arch}`, webgpu };
+      if (opts.json) {
+        console.log(JSON.stringify(info, null, 2));
+        return;
+      }
+      const lines = [describeBackend(choice), `tfjs-core ${info.tfjsVersion}, node ${info.node}, ${info.platform}`, 'WebGPU adapters (Dawn):'];
+      if (probe.adapters.length === 0) lines.push(`  none (${probe.errors.join('; ')})`);
+      for (const a of probe.adapters) {
+        const tag = a === inUse ? ' <- in use' : a.software ? ' (software: used only with --backend webgpu)' : '';
+        lines.push(`  ${describeAdapter(a)}${tag}`);
+        lines.push(`    ${KEY_LIMITS.map((k) => `${k}=${a.limits[k] ?? '?'}`).join(' ')}`);
+      }
+      console.log(lines.join('\n'));
     });
 }

@@ -38,8 +38,10 @@ export interface TrainResult {
   best: { epoch: number; fitness: number };
   last: ResultRow | undefined;
   secondsPerEpoch: number[];
-  /** Share of training time outside forward/loss/backward/optimizer (loading, augmentation, collation). */
+  /** Share of the epochs' time outside forward/loss/backward/optimizer (loading, augmentation, validation, checkpoints). */
   dataShare: number;
+  /** Seconds over the run: batch preparation (decode, augment, collate), model step, validation, checkpoints. */
+  timing: { data: number; step: number; val: number; checkpoint: number; total: number };
   skippedImages: number;
   stoppedEarly: boolean;
 }
@@ -154,8 +156,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   const loader = new TrainLoader(trainCache, args.batch, args.augment, rng);
   const nw = warmupIterations(args.warmupEpochs, nb);
   const secondsPerEpoch: number[] = [];
-  let stepSeconds = 0;
-  let totalSeconds = 0;
+  const timing = { data: 0, step: 0, val: 0, checkpoint: 0, total: 0 };
   let last: ResultRow | undefined;
   let stoppedEarly = false;
   const accGrads = new Map<string, tf.Tensor>();
@@ -177,8 +178,10 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
       settings = stepSettings({ ni, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
       settings.lr.forEach((l, g) => (opt.lr[g] = l));
       settings.momentum.forEach((m, g) => (opt.momentum[g] = m));
+      const tData = Date.now();
       const batch = await loader.makeBatch(batches[i], mosaic);
       if (i + 1 < nBatches) trainCache.prefetch(batches[i + 1]);
+      timing.data += (Date.now() - tData) / 1000;
       if (!batch) continue;
       const tStep = Date.now();
       const { value, grads } = tf.variableGrads(() => {
@@ -220,18 +223,20 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
         ema.update(named);
         lastOptStep = ni;
       }
-      stepSeconds += (Date.now() - tStep) / 1000;
+      timing.step += (Date.now() - tStep) / 1000;
       const el = (Date.now() - tEpoch) / 1000;
       bar.update(i + 1, `box ${tloss[0].toFixed(3)} cls ${tloss[1].toFixed(3)} dfl ${tloss[2].toFixed(3)} | ${((seen * args.batch) / el).toFixed(2)} img/s`);
     }
     bar.done();
     const isLast = epoch === args.epochs - 1;
     let metrics: EpochMetrics | undefined;
+    const tVal = Date.now();
     if ((args.val || isLast) && valItems.length > 0) {
       const vbar = progress(valItems.length, '  val');
       metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
       vbar.done();
     }
+    timing.val += (Date.now() - tVal) / 1000;
     const row: ResultRow = {
       epoch: epoch + 1,
       'train/box_loss': tloss[0],
@@ -257,11 +262,13 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
       bestEpoch = epoch;
     }
     const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rng.getState(), optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
+    const tCk = Date.now();
     saveCheckpoint(weightsDir, 'last', model, ema, opt, state);
     if (improved) saveCheckpoint(weightsDir, 'best', model, ema, opt, state);
+    timing.checkpoint += (Date.now() - tCk) / 1000;
     const sec = (Date.now() - tEpoch) / 1000;
     secondsPerEpoch.push(sec);
-    totalSeconds += sec;
+    timing.total += sec;
     log(
       `epoch ${epoch + 1}/${args.epochs}: box ${tloss[0].toFixed(4)} cls ${tloss[1].toFixed(4)} dfl ${tloss[2].toFixed(4)}` +
         (metrics ? ` | P ${metrics.precision.toFixed(3)} R ${metrics.recall.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
@@ -285,7 +292,8 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     best: { epoch: bestEpoch + 1, fitness: bestFitness },
     last,
     secondsPerEpoch,
-    dataShare: totalSeconds > 0 ? Math.max(0, 1 - stepSeconds / totalSeconds) : 0,
+    dataShare: timing.total > 0 ? Math.max(0, 1 - timing.step / timing.total) : 0,
+    timing,
     skippedImages: skipped,
     stoppedEarly,
   };
