@@ -23,6 +23,9 @@ export interface SafeFile {
 
 const BYTES: Record<SafeDtype, number> = { F32: 4, F16: 2, I64: 8, I32: 4 };
 
+/** Typed arrays use the platform's byte order; safetensors is little-endian (so is every platform Node ships for). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function halfToFloat(h: number): number {
   const s = h & 0x8000 ? -1 : 1;
   const e = (h >> 10) & 0x1f;
@@ -64,11 +67,14 @@ export function parseSafetensors(buf: Uint8Array, source = 'safetensors data'): 
     const [begin, end] = info.data_offsets;
     if (end - begin !== count * BYTES[dtype]) fail(`tensor "${name}" spans ${end - begin} bytes, but ${dtype}${JSON.stringify(info.shape)} needs ${count * BYTES[dtype]}`);
     if (begin < 0 || end > dataLen) fail(`tensor "${name}" data_offsets [${begin}, ${end}] lie outside the ${dataLen} data bytes`);
-    // Copy so the result is aligned and independent of the file buffer.
-    const bytes = buf.slice(dataStart + begin, dataStart + end);
+    // Copy so the result is aligned and independent of the file buffer (Buffer.slice would share it).
+    const bytes = new Uint8Array(end - begin);
+    bytes.set(buf.subarray(dataStart + begin, dataStart + end));
     const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let data: SafeTensor['data'];
-    if (dtype === 'F32') {
+    if (LITTLE_ENDIAN && dtype !== 'F16') {
+      data = dtype === 'F32' ? new Float32Array(bytes.buffer) : dtype === 'I32' ? new Int32Array(bytes.buffer) : new BigInt64Array(bytes.buffer);
+    } else if (dtype === 'F32') {
       data = new Float32Array(count);
       for (let i = 0; i < count; i++) data[i] = dv.getFloat32(4 * i, true);
     } else if (dtype === 'F16') {
@@ -119,7 +125,12 @@ export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata?: R
   let pos = 8 + json.length;
   for (const t of tensors.values()) {
     const count = t.data.length;
-    if (t.dtype === 'F32') for (let i = 0; i < count; i++, pos += 4) out.writeFloatLE((t.data as Float32Array)[i], pos);
+    if (LITTLE_ENDIAN) {
+      // The typed array's bytes are already the file's little-endian layout: one copy per tensor.
+      const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      out.set(bytes, pos);
+      pos += bytes.byteLength;
+    } else if (t.dtype === 'F32') for (let i = 0; i < count; i++, pos += 4) out.writeFloatLE((t.data as Float32Array)[i], pos);
     else if (t.dtype === 'I32') for (let i = 0; i < count; i++, pos += 4) out.writeInt32LE((t.data as Int32Array)[i], pos);
     else for (let i = 0; i < count; i++, pos += 8) out.writeBigInt64LE((t.data as BigInt64Array)[i], pos);
   }

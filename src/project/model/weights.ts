@@ -80,8 +80,8 @@ export function loadWeights(model: YoloModel, source: string | SafeFile, opts: L
   }
   for (const [v, t, name] of toLoad) {
     tf.tidy(() => {
-      const x = tf.tensor(t.data as Float32Array, t.shape, 'float32');
-      v.assign(t.shape.length === 4 ? tf.transpose(x, [2, 3, 1, 0]) : x);
+      const data = t.shape.length === 4 ? oihwToHwio(t.data as Float32Array, t.shape) : (t.data as Float32Array);
+      v.assign(tf.tensor(data, v.shape, 'float32'));
     });
     report.loaded.push(name);
   }
@@ -90,13 +90,38 @@ export function loadWeights(model: YoloModel, source: string | SafeFile, opts: L
   return report;
 }
 
+/**
+ * Kernel layout changes in plain JS: one pass over the data, with no tensor op (a wasm Transpose per
+ * tensor made saving a yolov8n checkpoint take seconds).
+ */
+export function hwioToOihw(src: ArrayLike<number>, [kh, kw, ci, co]: number[]): Float32Array {
+  const out = new Float32Array(kh * kw * ci * co);
+  let i = 0;
+  for (let y = 0; y < kh; y++)
+    for (let x = 0; x < kw; x++)
+      for (let c = 0; c < ci; c++)
+        for (let o = 0; o < co; o++) out[((o * ci + c) * kh + y) * kw + x] = src[i++];
+  return out;
+}
+
+export function oihwToHwio(src: ArrayLike<number>, [co, ci, kh, kw]: number[]): Float32Array {
+  const out = new Float32Array(kh * kw * ci * co);
+  let i = 0;
+  for (let o = 0; o < co; o++)
+    for (let c = 0; c < ci; c++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++) out[((y * kw + x) * ci + c) * co + o] = src[i++];
+  return out;
+}
+
 /** The model as an ultralytics-named state_dict (OIHW kernels), with num_batches_tracked and the DFL conv. */
 export function stateDict(model: YoloModel): Map<string, SafeTensor> {
   const out = new Map<string, SafeTensor>();
   const nbt = BigInt64Array.of(BigInt(model.numBatchesTracked));
   for (const [name, v] of model.namedTensors()) {
-    const data = tf.tidy(() => (v.rank === 4 ? tf.transpose(v, [3, 2, 0, 1]) : v.clone()).dataSync() as Float32Array);
-    out.set(name, { dtype: 'F32', shape: fileShape(v.shape), data: Float32Array.from(data) });
+    const raw = v.dataSync() as Float32Array;
+    const data = v.rank === 4 ? hwioToOihw(raw, v.shape) : Float32Array.from(raw);
+    out.set(name, { dtype: 'F32', shape: fileShape(v.shape), data });
     if (name.endsWith('.bn.running_var')) out.set(name.replace(/running_var$/, 'num_batches_tracked'), { dtype: 'I64', shape: [], data: nbt.slice() });
   }
   const detect = model.def.layers[model.def.layers.length - 1];

@@ -62,6 +62,15 @@ export function saveCheckpoint(dir: string, tag: string, model: YoloModel, ema: 
   fs.renameSync(`${jf}.tmp`, jf);
 }
 
+/** Copies a complete checkpoint under another tag (best = last at an improving epoch), JSON last. */
+export function copyCheckpoint(dir: string, from: string, to: string): void {
+  for (const ext of ['.safetensors', '.state.safetensors', '.json']) {
+    const dst = path.join(dir, `${to}${ext}`);
+    fs.copyFileSync(path.join(dir, `${from}${ext}`), `${dst}.tmp`);
+    fs.renameSync(`${dst}.tmp`, dst);
+  }
+}
+
 /** Reads a checkpoint back into the model, EMA and optimizer; returns the trainer state. */
 export function loadCheckpoint(dir: string, tag: string, model: YoloModel, ema: ModelEma, opt: GroupOptimizer): TrainerState {
   const jf = path.join(dir, `${tag}.json`);

@@ -8,7 +8,7 @@ import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
 import { loadWeights } from '../model/weights';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
-import { loadCheckpoint, saveCheckpoint, TrainerState } from './checkpoint';
+import { copyCheckpoint, loadCheckpoint, saveCheckpoint, TrainerState } from './checkpoint';
 import { ModelEma } from './ema';
 import { ImageCache, LabeledImage, TrainLoader } from './loader';
 import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
@@ -264,7 +264,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rng.getState(), optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
     const tCk = Date.now();
     saveCheckpoint(weightsDir, 'last', model, ema, opt, state);
-    if (improved) saveCheckpoint(weightsDir, 'best', model, ema, opt, state);
+    if (improved) copyCheckpoint(weightsDir, 'last', 'best');
     timing.checkpoint += (Date.now() - tCk) / 1000;
     const sec = (Date.now() - tEpoch) / 1000;
     secondsPerEpoch.push(sec);
