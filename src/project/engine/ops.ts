@@ -69,6 +69,26 @@ function conv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilat
   return tf.conv2d(x, w, stride, padSpec(pad) as unknown as 'valid', 'NHWC', dilation);
 }
 
+/**
+ * k x k max-pool, stride 1, padding k//2, as a max over k shifted rows, then k shifted columns. Same
+ * values as MaxPool; its gradient is a chain of Maximum gradients, which every backend gets right.
+ * tfjs-wasm's MaxPoolGrad drops gradient when a window holds tied maxima, which SPPF's chained pools
+ * produce on small maps (e.g. 2x2 at stride 32 for a 64 px input).
+ */
+export function maxPoolSameSeparable(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  return tf.tidy(() => {
+    const p = Math.floor(k / 2);
+    const [B, H, W, C] = x.shape;
+    const rows = tf.pad(x, [[0, 0], [p, p], [0, 0], [0, 0]], -Infinity);
+    let r = tf.slice(rows, [0, 0, 0, 0], [B, H, W, C]);
+    for (let d = 1; d < k; d++) r = tf.maximum(r, tf.slice(rows, [0, d, 0, 0], [B, H, W, C]));
+    const cols = tf.pad(r, [[0, 0], [0, 0], [p, p], [0, 0]], -Infinity);
+    let out = tf.slice(cols, [0, 0, 0, 0], [B, H, W, C]);
+    for (let d = 1; d < k; d++) out = tf.maximum(out, tf.slice(cols, [0, 0, d, 0], [B, H, W, C]));
+    return out as tf.Tensor4D;
+  });
+}
+
 export const referenceOps: OpsImpl = {
   convBnAct(x, p, training) {
     const xs = Array.isArray(x) ? x : [x];
@@ -100,7 +120,7 @@ export const referenceOps: OpsImpl = {
     return tf.tidy(() => tf.add(conv(x, w, stride, pad, 1), b) as tf.Tensor4D);
   },
   maxPoolSame(x, k) {
-    return tf.tidy(() => tf.maxPool(tf.pad(x, padSpec(Math.floor(k / 2)), -Infinity), k, 1, 'valid'));
+    return maxPoolSameSeparable(x, k);
   },
   upsample2x(x) {
     // The cpu backend's ResizeNearestNeighborGrad is wrong for batch > 1 (tfjs 4.22), so on cpu the
