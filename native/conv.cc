@@ -1,0 +1,182 @@
+// oneDNN convolutions on NHWC activations and HWIO kernels, with primitives cached per shape.
+#include "taco_native.h"
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+using namespace dnnl;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+namespace taco {
+
+engine& cpuEngine() {
+  static engine eng(engine::kind::cpu, 0);
+  return eng;
+}
+stream& cpuStream() {
+  static stream s(cpuEngine());
+  return s;
+}
+
+namespace {
+
+struct Dims {
+  memory::dims src, wei, bias, dst, strides, dil, padL, padR;
+};
+
+Dims dimsOf(const ConvGeom& g) {
+  // oneDNN describes tensors logically as NCHW / OIHW; the format tag gives the physical NHWC / HWIO.
+  return {{g.n, g.ci, g.h, g.w}, {g.co, g.ci, g.kh, g.kw}, {g.co}, {g.n, g.co, g.ho, g.wo},
+          {g.sh, g.sw}, {g.dh - 1, g.dw - 1}, {g.pt, g.pl}, {g.pb, g.pr}};
+}
+
+std::string keyOf(const char* kind, const ConvGeom& g, int extra) {
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s:%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%lld,%d", kind,
+           (long long)g.n, (long long)g.h, (long long)g.w, (long long)g.ci, (long long)g.ho, (long long)g.wo, (long long)g.co,
+           (long long)g.kh, (long long)g.kw, (long long)g.sh, (long long)g.sw, (long long)g.dh, (long long)g.dw, (long long)g.pt,
+           (long long)g.pl, (long long)g.pb, (long long)g.pr, extra);
+  return buf;
+}
+
+convolution_forward::primitive_desc fwdPd(const ConvGeom& g, bool bias, bool training, int act) {
+  Dims d = dimsOf(g);
+  memory::desc src(d.src, dt::f32, tag::nhwc), dst(d.dst, dt::f32, tag::nhwc), wei(d.wei, dt::f32, tag::any);
+  memory::desc b(d.bias, dt::f32, tag::x);
+  auto pk = training ? prop_kind::forward_training : prop_kind::forward_inference;
+  auto desc = bias ? convolution_forward::desc(pk, algorithm::convolution_direct, src, wei, b, dst, d.strides, d.dil, d.padL, d.padR)
+                   : convolution_forward::desc(pk, algorithm::convolution_direct, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
+  primitive_attr attr;
+  if (act) {
+    post_ops po;
+    po.append_eltwise(1.f, algorithm::eltwise_swish, 1.f, 0.f);
+    attr.set_post_ops(po);
+  }
+  return convolution_forward::primitive_desc(desc, attr, cpuEngine());
+}
+
+// The kernel in the primitive's preferred layout, with the cached reorder that fills it (creating a
+// reorder costs about as much as running it on these sizes).
+struct WeiLayout {
+  bool needed = false;
+  memory buf;
+  reorder prim;
+  void init(const memory::desc& user, const memory::desc& want, bool toUser) {
+    needed = want != user;
+    if (!needed) return;
+    buf = memory(want, cpuEngine());
+    memory u(user, cpuEngine());
+    prim = toUser ? reorder(buf, u) : reorder(u, buf);
+  }
+};
+struct FwdEntry {
+  convolution_forward::primitive_desc pd;
+  convolution_forward prim;
+  WeiLayout wl;
+};
+struct BwdDataEntry {
+  convolution_backward_data::primitive_desc pd;
+  convolution_backward_data prim;
+  WeiLayout wl;
+};
+struct BwdWeiEntry {
+  convolution_backward_weights::primitive_desc pd;
+  convolution_backward_weights prim;
+  WeiLayout wl;
+};
+
+template <class T>
+using Cache = std::unordered_map<std::string, std::unique_ptr<T>>;
+
+memory::desc userWei(const ConvGeom& g) { return memory::desc(dimsOf(g).wei, dt::f32, tag::hwio); }
+
+}  // namespace
+
+void convForward(const ConvGeom& g, const float* x, const float* w, const float* bias, int act, bool training, float* y) {
+  static Cache<FwdEntry> cache;
+  std::string key = keyOf("f", g, (bias ? 1 : 0) | (act ? 2 : 0) | (training ? 4 : 0));
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    auto pd = fwdPd(g, bias != nullptr, training, act);
+    auto e = std::unique_ptr<FwdEntry>(new FwdEntry{pd, convolution_forward(pd), WeiLayout()});
+    e->wl.init(userWei(g), pd.weights_desc(), false);
+    it = cache.emplace(key, std::move(e)).first;
+  }
+  FwdEntry& e = *it->second;
+  Dims d = dimsOf(g);
+  auto& s = cpuStream();
+  memory src(e.pd.src_desc(), cpuEngine(), const_cast<float*>(x));
+  memory dst(e.pd.dst_desc(), cpuEngine(), y);
+  memory weiU(userWei(g), cpuEngine(), const_cast<float*>(w));
+  memory wei = weiU;
+  if (e.wl.needed) {
+    e.wl.prim.execute(s, weiU, e.wl.buf);
+    wei = e.wl.buf;
+  }
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
+  if (bias) args.emplace(DNNL_ARG_BIAS, memory(memory::desc(d.bias, dt::f32, tag::x), cpuEngine(), const_cast<float*>(bias)));
+  e.prim.execute(s, args);
+  s.wait();
+}
+
+void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  static Cache<BwdDataEntry> cache;
+  std::string key = keyOf("d", g, 0);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    Dims d = dimsOf(g);
+    memory::desc src(d.src, dt::f32, tag::nhwc), dst(d.dst, dt::f32, tag::nhwc), wei(d.wei, dt::f32, tag::any);
+    auto hint = fwdPd(g, false, true, 0);
+    auto desc = convolution_backward_data::desc(algorithm::convolution_direct, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
+    convolution_backward_data::primitive_desc pd(desc, cpuEngine(), hint);
+    auto e = std::unique_ptr<BwdDataEntry>(new BwdDataEntry{pd, convolution_backward_data(pd), WeiLayout()});
+    e->wl.init(userWei(g), pd.weights_desc(), false);
+    it = cache.emplace(key, std::move(e)).first;
+  }
+  BwdDataEntry& e = *it->second;
+  auto& s = cpuStream();
+  memory weiU(userWei(g), cpuEngine(), const_cast<float*>(w));
+  memory wei = weiU;
+  if (e.wl.needed) {
+    e.wl.prim.execute(s, weiU, e.wl.buf);
+    wei = e.wl.buf;
+  }
+  memory ddst(e.pd.diff_dst_desc(), cpuEngine(), const_cast<float*>(dy));
+  memory dsrc(e.pd.diff_src_desc(), cpuEngine(), dx);
+  e.prim.execute(s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc}});
+  s.wait();
+}
+
+void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  static Cache<BwdWeiEntry> cache;
+  std::string key = keyOf("w", g, db ? 1 : 0);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    Dims d = dimsOf(g);
+    memory::desc src(d.src, dt::f32, tag::nhwc), dst(d.dst, dt::f32, tag::nhwc), wei(d.wei, dt::f32, tag::any);
+    memory::desc b(d.bias, dt::f32, tag::x);
+    auto hint = fwdPd(g, db != nullptr, true, 0);
+    auto desc = db ? convolution_backward_weights::desc(algorithm::convolution_direct, src, wei, b, dst, d.strides, d.dil, d.padL, d.padR)
+                   : convolution_backward_weights::desc(algorithm::convolution_direct, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
+    convolution_backward_weights::primitive_desc pd(desc, cpuEngine(), hint);
+    auto e = std::unique_ptr<BwdWeiEntry>(new BwdWeiEntry{pd, convolution_backward_weights(pd), WeiLayout()});
+    e->wl.init(userWei(g), pd.diff_weights_desc(), true);
+    it = cache.emplace(key, std::move(e)).first;
+  }
+  BwdWeiEntry& e = *it->second;
+  auto& s = cpuStream();
+  memory src(e.pd.src_desc(), cpuEngine(), const_cast<float*>(x));
+  memory ddst(e.pd.diff_dst_desc(), cpuEngine(), const_cast<float*>(dy));
+  memory dweiU(userWei(g), cpuEngine(), dw);
+  memory dwei = e.wl.needed ? e.wl.buf : dweiU;
+  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei}};
+  if (db) args.emplace(DNNL_ARG_DIFF_BIAS, memory(memory::desc(dimsOf(g).bias, dt::f32, tag::x), cpuEngine(), db));
+  e.prim.execute(s, args);
+  if (e.wl.needed) e.wl.prim.execute(s, dwei, dweiU);
+  s.wait();
+}
+
+}  // namespace taco

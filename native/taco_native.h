@@ -1,0 +1,34 @@
+// The addon's C++ interface: oneDNN convolutions plus OpenMP loops for the memory-bound ops.
+// Activations are NHWC, kernels HWIO, all float32, all buffers owned by JavaScript.
+#pragma once
+#include <cstdint>
+#include <dnnl.hpp>
+
+namespace taco {
+
+dnnl::engine& cpuEngine();
+dnnl::stream& cpuStream();
+
+/** Geometry of one convolution; pads are explicit (top, left, bottom, right), dilation 1 = dense. */
+struct ConvGeom {
+  int64_t n, h, w, ci, ho, wo, co, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr;
+};
+
+void convForward(const ConvGeom& g, const float* x, const float* w, const float* bias, int act, bool training, float* y);
+void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx);
+void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db);
+
+/** Training BN over the rows of z [M, C], then SiLU when act; writes batch mean, biased var and 1/sqrt(var+eps). */
+void bnActForwardTrain(int64_t m, int64_t c, const float* z, const float* gamma, const float* beta, float eps, int act, float* y,
+                       float* mean, float* var, float* invstd);
+/** Gradient of bnActForwardTrain: dz, dgamma, dbeta from dy and the saved z, mean, invstd. */
+void bnActBackward(int64_t m, int64_t c, const float* dy, const float* z, const float* gamma, const float* beta, const float* mean,
+                   const float* invstd, int act, float* dz, float* dgamma, float* dbeta);
+/** out[M, sum(cs)] = concat of parts[i] [M, cs[i]] along channels. */
+void concatChannels(int64_t m, int n, const float* const* parts, const int64_t* cs, float* out);
+/** The inverse of concatChannels. */
+void splitChannels(int64_t m, int n, const float* x, const int64_t* cs, float* const* outs);
+/** outs[i] = a[i] + b[i]: the C2f shortcut and gradient sums. */
+void addInto(int64_t n, const float* a, const float* b, float* out);
+
+}  // namespace taco

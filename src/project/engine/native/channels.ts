@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadAddon } from './addon';
+import { runWithLazyGrads } from './kernel_func';
+import { adopt, f32 } from './memory';
+
+/**
+ * Channel split in native code (the cpu backend's SplitV is a per-element JavaScript loop and was a third
+ * of the step). Each part is its own op whose gradient scatters into the full channel range, so
+ * parts nobody differentiates cost nothing.
+ */
+export function splitChannelsNative(x: tf.Tensor4D, sizes: number[]): tf.Tensor4D[] {
+  const [n, h, w, c] = x.shape;
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total !== c) throw new Error(`splitChannels: sizes add up to ${total}, the tensor has ${c} channels`);
+  const m = n * h * w;
+  const outs = sizes.map((s) => new Float32Array(m * s));
+  loadAddon().splitChannels(m, f32(x), outs);
+  return sizes.map((s, i) =>
+     runWithLazyGrads<tf.Tensor4D>(
+      { x },
+      () => adopt(outs[i], [n, h, w, s]),
+      (dy) => ({
+        x: () => {
+          const parts = sizes.map((sz, j) => (j === i ? f32(dy) : new Float32Array(m * sz)));
+          const dx = new Float32Array(m * c);
+          loadAddon().concatChannels(m, parts, dx);
+          return adopt(dx, x.shape);
+        },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,143 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ConvBnAct } from '../ops';
+import { loadAddon } from './addon';
+import { ConvGeometry, outShape, symmetric } from './geometry';
+import { LazyGrads, runWithLazyGrads } from './kernel_func';
+import { adopt, f32, size } from './memory';
+
+/**
+ * Conv + BatchNorm + SiLU on oneDNN. Training: oneDNN conv into z, then one fused BN+SiLU pass
+ * (batch statistics) in the addon; the backward is the fused BN+SiLU gradient, then oneDNN's
+ * backward-weights and (only when needed) backward-data. Inference folds BN into the kernel and a
+ * bias and runs one conv with SiLU as a post-op. A list input is concatenated once in native code.
+ * Semantics equal `referenceOps.convBnAct`, running-statistics update included.
+ */
+
+/** The channel concat of `xs` as one tensor (the input itself when there is one). */
+function concatInput(xs: tf.Tensor4D[]): tf.Tensor4D {
+  if (xs.length === 1) return xs[0];
+  const [n, h, w] = xs[0].shape;
+  for (const x of xs) {
+    if (x.shape[0] !== n || x.shape[1] !== h || x.shape[2] !== w) throw new Error(`convBnAct: input parts differ in size: [${x.shape}] vs [${xs[0].shape}]`);
+  }
+  const c = xs.reduce((a, x) => a + x.shape[3], 0);
+  const out = new Float32Array(n * h * w * c);
+  loadAddon().concatChannels(n * h * w, xs.map(f32), out);
+  return adopt(out, [n, h, w, c]);
+}
+
+/** The gradient of a concatenated input, split back into the parts' shapes. */
+function splitGrad(dX: Float32Array, xs: tf.Tensor4D[]): Float32Array[] {
+  const [n, h, w] = xs[0].shape;
+  const outs = xs.map((x) => new Float32Array(size(x.shape)));
+  loadAddon().splitChannels(n * h * w, dX, outs);
+  return outs;
+}
+
+/** Lazy input gradients: one backward-data conv shared by all parts, computed on first use. */
+export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array, w: Float32Array): LazyGrads {
+  let parts: Float32Array[] | undefined;
+  const grads: LazyGrads = {};
+  xs.forEach((x, i) => {
+    grads[`x${i}`] = () => {
+      if (!parts) {
+        const dX = new Float32Array(g[0] * g[1] * g[2] * g[3]);
+        loadAddon().convBackwardData(g, dz, w, dX);
+        parts = xs.length === 1 ? [dX] : splitGrad(dX, xs);
+      }
+      return adopt(parts[i], x.shape);
+    };
+  });
+  return grads;
+}
+
+function updateRunningStats(p: ConvBnAct, mean: Float32Array, variance: Float32Array, m: number): void {
+  const c = mean.length;
+  const rm = f32(p.runningMean);
+  const rv = f32(p.runningVar);
+  const nm = new Float32Array(c);
+  const nv = new Float32Array(c);
+  const unbias = m / Math.max(m - 1, 1);
+  for (let j = 0; j < c; j++) {
+    nm[j] = (1 - p.momentum) * rm[j] + p.momentum * mean[j];
+    nv[j] = (1 - p.momentum) * rv[j] + p.momentum * variance[j] * unbias;
+  }
+  tf.tidy(() => {
+    p.runningMean.assign(adopt(nm, [c]));
+    p.runningVar.assign(adopt(nv, [c]));
+  });
+}
+
+function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
+  const addon = loadAddon();
+  const inputs: Record<string, tf.Tensor> = {};
+  xs.forEach((x, i) => (inputs[`x${i}`] = x));
+  Object.assign(inputs, { w: p.w, gamma: p.gamma, beta: p.beta });
+  const cin = xs.reduce((a, x) => a + x.shape[3], 0);
+  const g = symmetric([xs[0].shape[0], xs[0].shape[1], xs[0].shape[2], cin], p.w.shape, p.stride, p.pad, p.dilation);
+  const yShape = outShape(g);
+  const m = yShape[0] * yShape[1] * yShape[2];
+  const c = yShape[3];
+  return runWithLazyGrads<tf.Tensor4D>(
+    inputs,
+    (save) => {
+      const X = concatInput(xs);
+      const z = new Float32Array(m * c);
+      addon.convForward(g, f32(X), f32(p.w), null, 0, true, z);
+      const y = new Float32Array(m * c);
+      const mean = new Float32Array(c);
+      const variance = new Float32Array(c);
+      const invstd = new Float32Array(c);
+      addon.bnActForwardTrain(m, c, z, f32(p.gamma), f32(p.beta), p.eps, p.act ? 1 : 0, y, mean, variance, invstd);
+      updateRunningStats(p, mean, variance, m);
+      save([X, p.w, p.gamma, p.beta, adopt(z, yShape), adopt(mean, [c]), adopt(invstd, [c])]);
+      return adopt(y, yShape);
+    },
+    (dy, saved) => {
+      const [X, w, gamma, beta, z, mean, invstd] = saved;
+      const dz = new Float32Array(m * c);
+      const dgamma = new Float32Array(c);
+      const dbeta = new Float32Array(c);
+      addon.bnActBackward(m, c, f32(dy), f32(z), f32(gamma), f32(beta), f32(mean), f32(invstd), p.act ? 1 : 0, dz, dgamma, dbeta);
+      const dw = new Float32Array(size(w.shape));
+      addon.convBackwardWeights(g, f32(X), dz, dw, null);
+      return {
+        ...inputGrads(xs, g, dz, f32(w)),
+        w: () => adopt(dw, w.shape),
+        gamma: () => adopt(dgamma, [c]),
+        beta: () => adopt(dbeta, [c]),
+      };
+    },
+  );
+}
+
+/** Inference: BN folded into the kernel (per output channel) and a bias; SiLU fused as a oneDNN post-op. */
+function convBnActEval(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
+  const addon = loadAddon();
+  const w = f32(p.w);
+  const [kh, kw, ci, co] = p.w.shape;
+  const gamma = f32(p.gamma);
+  const beta = f32(p.beta);
+  const rm = f32(p.runningMean);
+  const rv = f32(p.runningVar);
+  const scale = new Float32Array(co);
+  const bias = new Float32Array(co);
+  for (let j = 0; j < co; j++) {
+    scale[j] = gamma[j] / Math.sqrt(rv[j] + p.eps);
+    bias[j] = beta[j] - rm[j] * scale[j];
+  }
+  const wf = new Float32Array(w.length);
+  for (let i = 0; i < kh * kw * ci; i++) for (let j = 0; j < co; j++) wf[i * co + j] = w[i * co + j] * scale[j];
+  return tf.tidy(() => {
+    const X = concatInput(xs);
+    const g = symmetric(X.shape, p.w.shape, p.stride, p.pad, p.dilation);
+    const y = new Float32Array(size(outShape(g)));
+    addon.convForward(g, f32(X), wf, bias, p.act ? 1 : 0, false, y);
+    return adopt<tf.Rank.R4>(y, outShape(g));
+  });
+}
+
+export function convBnActNative(x: tf.Tensor4D | tf.Tensor4D[], p: ConvBnAct, training: boolean): tf.Tensor4D {
+  const xs = Array.isArray(x) ? x : [x];
+  return training ? convBnActTrain(xs, p) : convBnActEval(xs, p);
+}
