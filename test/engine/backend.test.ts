@@ -11,7 +11,7 @@ test('automatic choice falls back to wasm without tfjs-node, and says why', () =
   const r = taco(['doctor', '--json'], { TACO_BACKEND: '' });
   assert.equal(r.status, 0, r.stderr);
   const info = JSON.parse(r.stdout);
-  assert.ok(['tensorflow', 'wasm'].includes(info.name), info.name);
+  assert.ok(['tensorflow', 'webgpu', 'native', 'wasm'].includes(info.name), info.name);
   if (info.name === 'wasm') assert.match(JSON.stringify(info.tried), /tfjs-node/);
   assert.equal(r.stderr, '', 'no banner or warning on stderr');
 });

@@ -20,12 +20,18 @@ export function register(program: Command): void {
         adapters: probe.adapters.map((a) => ({ ...a, inUse: a === inUse })),
         errors: probe.errors,
       };
-      const info = { ...choice, tfjsVersion: tf.version_core, node: process.version, platform: `${process.platform}-${process.arch}`, webgpu };
+      const engines: Record<string, string> = {};
+      if (choice.name === 'wasm') {
+        const t = (await import('../../project/engine/wasm/threads')).wasmThreadInfo();
+        engines.wasm = `${t.threads} thread(s), SIMD ${t.simd ? 'on' : 'off'} (${t.reason})`;
+      }
+      if (choice.name === 'native') engines.native = (await import('../../project/engine/native/engine')).nativeDescription();
+      const info = { ...choice, engines, tfjsVersion: tf.version_core, node: process.version, platform: `${process.platform}-${process.arch}`, webgpu };
       if (opts.json) {
         console.log(JSON.stringify(info, null, 2));
         return;
       }
-      const lines = [describeBackend(choice), `tfjs-core ${info.tfjsVersion}, node ${info.node}, ${info.platform}`, 'WebGPU adapters (Dawn):'];
+      const lines = [describeBackend(choice), ...Object.entries(engines).map(([k, v]) => `${k}: ${v}`), `tfjs-core ${info.tfjsVersion}, node ${info.node}, ${info.platform}`, 'WebGPU adapters (Dawn):'];
       if (probe.adapters.length === 0) lines.push(`  none (${probe.errors.join('; ')})`);
       for (const a of probe.adapters) {
         const tag = a === inUse ? ' <- in use' : a.software ? ' (software: used only with --backend webgpu)' : '';

@@ -1,4 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+// Static imports: tslab compiles a notebook's local .ts imports ahead of time and cannot require() them
+// at run time. The engine modules are light until their load() runs.
+import { registerWasmTraining } from './wasm/register';
+import { engine as nativeEngine } from './native/engine';
+import { engine as webgpuEngine } from './webgpu/engine';
 
 /**
  * Picks the TensorFlow.js backend once per process.
@@ -61,12 +66,7 @@ registerEngine({
   priority: 30,
   async load() {
     require('@tensorflow/tfjs-backend-wasm');
-    // Training kernels that stock wasm lacks or runs slowly register on import (if present).
-    try {
-      require('./wasm/register');
-    } catch (e) {
-      if (!/Cannot find module/.test(String(e))) throw e;
-    }
+    registerWasmTraining();
     return 'wasm';
   },
 });
@@ -80,22 +80,8 @@ registerEngine({
   },
 });
 
-/**
- * Optional engines live in their own folders and export `engine: EngineLoader`; a folder that is absent
- * (or a module that fails to load) just leaves that engine out of the automatic order.
- */
-for (const mod of ['./native/engine', './webgpu/engine']) {
-  try {
-    const m = require(mod) as { engine?: EngineLoader };
-    if (m.engine) registerEngine(m.engine);
-  } catch (e) {
-    const msg = String((e as Error).message ?? e);
-    if (!(msg.includes('Cannot find module') && msg.includes(mod.slice(2)))) {
-      // A present but broken engine must not take the others down; doctor reports it.
-      registerEngine({ name: mod.includes('native') ? 'native' : 'webgpu', priority: 99, load: async () => { throw new Error(`engine module failed to load: ${msg.split('\n')[0]}`); } });
-    }
-  }
-}
+registerEngine(nativeEngine);
+registerEngine(webgpuEngine);
 
 function firstLine(e: unknown): string {
   return String(e instanceof Error ? e.message : e).split('\n')[0];
