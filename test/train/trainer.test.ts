@@ -88,6 +88,25 @@ test('bad input: missing data.yaml, and a corrupt image is skipped and counted, 
   assert.ok(warnings.some((w) => w.includes(victim) && /skipped/.test(w)), warnings.join('\n'));
 });
 
+test('a NaN loss stops the run with a message naming the batch and its images', async () => {
+  const data = await dataset();
+  await assert.rejects(
+    train({ data, model: 'yolov8n', epochs: 3, imgsz: 64, batch: 8, nbs: 8, backend: 'wasm', project: path.join(tmp, 'nan'), optimizer: 'SGD', lr0: 1e30, warmupEpochs: 0, val: false }, quiet),
+    (e: Error) => /loss is (NaN|-?Infinity) at epoch \d+, batch \d+ \(images: .*\.jpg/.test(e.message) && /last good checkpoint/.test(e.message),
+  );
+});
+
+test('train --show-batch saves train_batch0.jpg with the augmented batch', () => {
+  const project = path.join(tmp, 'show');
+  const r = spawnSync(process.execPath, [TACO, 'train', '--data', dataYaml, '--imgsz', '128', '--batch', '4', '--show-batch', '--project', project], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = path.join(project, 'exp', 'train_batch0.jpg');
+  assert.ok(fs.existsSync(out));
+  const bytes = fs.readFileSync(out);
+  assert.equal(bytes[0], 0xff);
+  assert.equal(bytes[1], 0xd8);
+});
+
 test('train --help lists the ultralytics options', () => {
   const r = spawnSync(process.execPath, [TACO, 'train', '--help'], { encoding: 'utf8' });
   assert.equal(r.status, 0);

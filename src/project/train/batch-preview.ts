@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { readYoloDataset } from '../data/yolo-dataset';
+import { initBackend } from '../engine/backend';
 import { DEFAULT_AUGMENT } from './augment/pipeline';
 import { Sample } from './augment/image';
 import { ImageCache, TrainLoader } from './loader';
@@ -40,6 +41,8 @@ export async function renderBatchGrid(samples: Sample[], names: string[]): Promi
 
 /** `taco train --show-batch`: one augmented training batch drawn into <run>/train_batch0.jpg. */
 export async function saveBatchPreview(o: { data: string; imgsz: number; batch: number; seed: number; project: string; name: string }): Promise<string> {
+  // Collation builds the batch tensor; any backend will do for a preview.
+  await initBackend({ backend: 'cpu' });
   const { images, data } = await readYoloDataset(o.data, 'train');
   if (images.length === 0) throw new Error(`${o.data}: the train split has no images`);
   const cache = new ImageCache(images.map((i) => ({ imagePath: i.imagePath, labels: i.labels })), o.imgsz);
