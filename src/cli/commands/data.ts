@@ -138,21 +138,4 @@ export function register(program: Command): void {
         fail(e);
       }
     });
-
-  data
-    .command('bench')
-    .description('images/s of decode -> EXIF orient -> resize 640 -> encode on TACO-sized JPEGs (same as `taco bench data`)')
-    .option('--images <n>', 'number of images', int('images'), 32)
-    .option('--workers <n>', 'concurrency (default: CPU cores)', int('workers'))
-    .option('--json', 'machine-readable output')
-    .action(async (o: { images: number; workers?: number; json?: boolean }) => {
-      const { benchDataPipeline } = await import('../../project/data/bench-data');
-      const r = await benchDataPipeline({ images: o.images, concurrency: o.workers });
-      if (o.json) console.log(JSON.stringify(r, null, 2));
-      console.table({
-        'taco-companion (sharp)': { 'images/s': Number(r.imagesPerSecond.toFixed(1)), images: r.images, concurrency: r.concurrency, 'orientation ok': r.orientationCorrect },
-        'Pillow draft (issue reference, not run here)': { 'images/s': r.pillowReferenceImagesPerSecond, images: NaN, concurrency: NaN, 'orientation ok': true },
-      });
-      if (!o.json) console.log(`${r.source} -> ${r.imgsz}x${r.imgsz}: ${r.imagesPerSecond.toFixed(1)} images/s, ${r.speedupVsPillowReference.toFixed(2)}x the Pillow reference`);
-    });
 }
