@@ -9,4 +9,3 @@ export * from './optimizer-view';
 export * from './figures';
 export * from './evaluate';
 export * from './discussion';
-export * from './notebook-backend';

@@ -48,13 +48,13 @@ TACO_DIR=/data/TACO TACO_BACKEND=tensorflow npx taco nb run notebooks/Part1_Mini
 import { show, tableBundle, plotlyBundle, imageBundleFrom } from "../src/notebook/display";
 import type { PlotlyFigure } from "../src/notebook/display";
 import { renderMarkdown } from "../src/notebook/display/math";
-import { describeBackend } from "../src/project/engine/backend";
+import { describeBackend, initBackend } from "../src/project/engine/backend";
 import { preparedStats, readDataYaml } from "../src/project/data";
 import * as p1 from "../src/project/part1";
 
 const cfg = p1.part1Config();
 show(tableBundle(p1.configRows(cfg), { caption: "Configuration (environment variable overrides)" }));
-console.log(describeBackend(await p1.initNotebookBackend(cfg.backend)));`],
+console.log(describeBackend(await initBackend({ backend: cfg.backend })));`],
 
   ['md', `## Creating the Datasets
 
