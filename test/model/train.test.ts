@@ -11,7 +11,8 @@ test('yolov8n lowers the loss on a fixed batch over 20 Adam steps (64x64, batch 
   await initBackend({ backend: 'wasm' });
   const model = createYolo({ scale: 'n', nc: 7, seed: 0 });
   const { images, targets } = syntheticBatch(2, 64, 7, 1);
-  const optimizer = tf.train.adam(1e-3);
+  // Adam 3e-4: measured 8.48 -> 3.7 (mean of the last 5); at 1e-3 a fixed batch of 2 with batch-statistics BN oscillates.
+  const optimizer = tf.train.adam(3e-4);
   const before = tf.memory().numTensors;
   const losses: number[] = [];
   const cls: number[] = [];

@@ -9,6 +9,11 @@ export interface KernelBackendLike {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+}
+
 export class KernelCaller {
   constructor(
     readonly backend: tf.KernelBackend,
@@ -33,6 +38,19 @@ export class KernelCaller {
 
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
     return this.run('Transpose', { x }, { perm });
+  }
+
+  /** An output tensor with uninitialised contents (the caller writes every value). */
+  empty(shape: number[]): tf.TensorInfo {
+    return (this.backend as unknown as WasmBackendLike).makeOutput(shape, 'float32');
+  }
+
+  /**
+   * A Float32Array over a tensor's values inside the wasm heap. Take it after the last allocation: an
+   * allocation may grow the heap and detach earlier views.
+   */
+  heapView(x: tf.TensorInfo): Float32Array {
+    return (this.backend as unknown as WasmBackendLike).typedArrayFromHeap(x) as Float32Array;
   }
 
   zeros(shape: number[]): tf.TensorInfo {
