@@ -1,3 +1,5 @@
+import * as path from 'node:path';
+import { Notebook, serializeNotebook, tslabNotebook, writeNotebookAtomic } from '../notebook/runner/nbformat';
 import { Answer } from './types';
 import { TopicKey, answers, topics } from './index';
 
@@ -286,7 +288,7 @@ Each question is followed by its answer (rendered from \`src/answers\` with KaTe
 
 Run it headless with \`node bin/taco.js nb run notebooks/Part2_SummaryQuestions.ipynb\`.`;
 
-export function buildPart2Notebook(): object {
+export function buildPart2Notebook(): Notebook {
   const cells: Cell[] = [markdown(INTRO), code(SETUP)];
   for (const key of Object.keys(topics) as TopicKey[]) {
     cells.push(markdown(`### ${topics[key]}`));
@@ -301,25 +303,15 @@ export function buildPart2Notebook(): object {
     const g = (c.metadata.nbgrader as { grade_id?: string } | undefined)?.grade_id;
     c.id = g ?? `p2-${String(i).padStart(3, '0')}`;
   });
-  return {
-    cells: cells.map(({ id, ...rest }) => ({ id, ...rest })),
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
+  return tslabNotebook(cells.map(({ id, ...rest }) => ({ id, ...rest })));
 }
 
 export function part2NotebookJson(): string {
-  return `${JSON.stringify(buildPart2Notebook(), null, 1)}\n`;
+  return serializeNotebook(buildPart2Notebook());
 }
 
 /** Writes the notebook (name.tmp, then rename). */
-export function writePart2Notebook(file = require('node:path').resolve(__dirname, '..', '..', 'notebooks', 'Part2_SummaryQuestions.ipynb')): string {
-  const fs = require('node:fs') as typeof import('node:fs');
-  fs.writeFileSync(`${file}.tmp`, part2NotebookJson());
-  fs.renameSync(`${file}.tmp`, file);
+export function writePart2Notebook(file = path.resolve(__dirname, '..', '..', 'notebooks', 'Part2_SummaryQuestions.ipynb')): string {
+  writeNotebookAtomic(file, buildPart2Notebook());
   return file;
 }

@@ -19,7 +19,7 @@ test('notebooks/Part2_SummaryQuestions.ipynb is in sync with src/answers (regene
 });
 
 test('the notebook: every question, then its answer cell; graded demo cells with unique ids and points', () => {
-  const nb = buildPart2Notebook() as { cells: NbCell[]; metadata: { kernelspec: { name: string } } };
+  const nb = buildPart2Notebook() as unknown as { cells: NbCell[]; metadata: { kernelspec: { name: string } } };
   assert.equal(nb.metadata.kernelspec.name, 'tslab');
   const src = nb.cells.map((c) => c.source.join(''));
   for (const a of allAnswers()) {

@@ -6,10 +6,12 @@ import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { loadFixtures, runCase } from './fixture';
 
 /** Every case of ../shared/fixtures/yolo-loss on one backend, at the issue's tolerances. */
-export function fixtureSuite(backend: 'cpu' | 'wasm'): void {
+export function fixtureSuite(backend: 'cpu' | 'wasm' | 'webgpu', skip: () => string | undefined = () => undefined): void {
   const dir = sharedPath('fixtures', 'yolo-loss');
   test(`yolo-loss fixtures match ultralytics 8.0.200 on ${backend}`, async (t) => {
     if (!dir) return t.skip(skipReason('fixtures/yolo-loss'));
+    const why = skip();
+    if (why) return t.skip(why);
     await initBackend({ backend });
     const cases = loadFixtures(dir);
     assert.ok(cases.length >= 6, `expected the 6 documented cases, found ${cases.length}`);

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { secondsOption } from '../parse';
 
 interface ReportCliOptions {
   notebooks?: string;
@@ -10,11 +11,7 @@ interface ReportCliOptions {
   json?: boolean;
 }
 
-function seconds(v: string): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new Error(`--timeout: want a positive number of seconds, got "${v}"`);
-  return x;
-}
+const seconds = secondsOption;
 
 export function register(program: Command): void {
   program

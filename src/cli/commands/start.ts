@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { secondsOption } from '../parse';
 
 interface StartOptions {
   out: string;
@@ -7,11 +8,7 @@ interface StartOptions {
   backend?: string;
 }
 
-function seconds(v: string): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new Error(`--timeout: want a positive number of seconds, got "${v}"`);
-  return x;
-}
+const seconds = secondsOption;
 
 /**
  * `npm start`: the main job. Prepares the dataset (TACO-mini unless TACO_DIR is set), runs the Part 1

@@ -143,6 +143,19 @@ export function readNotebook(file: string): Notebook {
 }
 
 /** Jupyter's own layout (1-space indent, trailing newline), so executed notebooks diff cleanly against saved ones. */
+/** A tslab (TypeScript kernel) notebook holding `cells`, as the project's notebook generators write it. */
+export function tslabNotebook(cells: unknown[]): Notebook {
+  return {
+    cells: cells as Cell[],
+    metadata: {
+      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
 export function serializeNotebook(nb: Notebook): string {
   return JSON.stringify(nb, null, 1) + '\n';
 }

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './config';
+import { Notebook, serializeNotebook, tslabNotebook, writeNotebookAtomic } from '../../notebook/runner/nbformat';
 
 /**
  * Builds notebooks/Part1_MiniProject.ipynb: the seed's Part 1 headings and text, with thin code cells
@@ -159,33 +159,24 @@ const facts: p1.RunFacts = {
 show(renderMarkdown(p1.discussionMarkdown(facts)));`],
 ];
 
-export function buildPart1Notebook(): object {
+export function buildPart1Notebook(): Notebook {
   const cells: Cell[] = CELLS.map(([kind, src], i) => {
     const id = `p1-${String(i).padStart(3, '0')}`;
     return kind === 'md'
       ? { id, cell_type: 'markdown', metadata: {}, source: lines(src) }
       : { id, cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: lines(src) };
   });
-  return {
-    cells,
-    metadata: {
-      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-      language_info: { name: 'typescript', file_extension: '.ts', mimetype: 'text/typescript' },
-    },
-    nbformat: 4,
-    nbformat_minor: 5,
-  };
+  return tslabNotebook(cells);
 }
 
 export function part1NotebookJson(): string {
-  return `${JSON.stringify(buildPart1Notebook(), null, 1)}\n`;
+  return serializeNotebook(buildPart1Notebook());
 }
 
 export const PART1_NOTEBOOK = path.join(PROJECT_ROOT, 'notebooks', 'Part1_MiniProject.ipynb');
 
 /** Writes the notebook (name.tmp, then rename). */
 export function writePart1Notebook(file = PART1_NOTEBOOK): string {
-  fs.writeFileSync(`${file}.tmp`, part1NotebookJson());
-  fs.renameSync(`${file}.tmp`, file);
+  writeNotebookAtomic(file, buildPart1Notebook());
   return file;
 }
