@@ -166,6 +166,139 @@ Napi::Value AddInto(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+std::vector<int64_t> ints(const Napi::Value& v, const char* what) {
+  if (!v.IsArray()) throw Napi::TypeError::New(v.Env(), std::string(what) + " must be an array of integers");
+  auto a = v.As<Napi::Array>();
+  std::vector<int64_t> r(a.Length());
+  for (uint32_t i = 0; i < a.Length(); i++) r[i] = a.Get(i).As<Napi::Number>().Int64Value();
+  return r;
+}
+
+int64_t prod(const std::vector<int64_t>& v) {
+  int64_t p = 1;
+  for (auto x : v) p *= x;
+  return p;
+}
+
+// Largest element offset + 1 reachable with these strides (the buffer must be at least that long).
+size_t extent(const std::vector<int64_t>& shape, const std::vector<int64_t>& st) {
+  int64_t e = 0;
+  for (size_t d = 0; d < shape.size(); d++) e += (shape[d] - 1) * st[d];
+  return size_t(e + 1);
+}
+
+Napi::Value BinaryOp(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  int op = info[0].As<Napi::Number>().Int32Value();
+  auto shape = ints(info[1], "shape"), sa = ints(info[2], "aStrides"), sb = ints(info[3], "bStrides");
+  if (op < 0 || op > 6) throw Napi::RangeError::New(env, "binaryOp: unknown op");
+  if (shape.empty() || sa.size() != shape.size() || sb.size() != shape.size()) throw Napi::RangeError::New(env, "binaryOp: rank mismatch");
+  for (size_t d = 0; d < shape.size(); d++)
+    if (shape[d] <= 0 || sa[d] < 0 || sb[d] < 0) throw Napi::RangeError::New(env, "binaryOp: bad shape or strides");
+  const float* a = f32(info[4], size_t(-1), "a");
+  const float* b = f32(info[5], size_t(-1), "b");
+  float* out = f32(info[6], size_t(prod(shape)), "out");
+  if (info[4].As<Napi::Float32Array>().ElementLength() < extent(shape, sa) || info[5].As<Napi::Float32Array>().ElementLength() < extent(shape, sb))
+    throw Napi::RangeError::New(env, "binaryOp: an input is shorter than its strides reach");
+  taco::binaryOp(op, int(shape.size()), shape.data(), sa.data(), sb.data(), a, b, out);
+  return env.Undefined();
+}
+
+Napi::Value SumMiddle(const Napi::CallbackInfo& info) {
+  int64_t o = info[0].As<Napi::Number>().Int64Value(), m = info[1].As<Napi::Number>().Int64Value(), i = info[2].As<Napi::Number>().Int64Value();
+  if (o <= 0 || m <= 0 || i <= 0) throw Napi::RangeError::New(info.Env(), "sumMiddle: bad size");
+  const float* x = f32(info[3], size_t(o * m * i), "x");
+  float* out = f32(info[4], size_t(o * i), "out");
+  taco::sumMiddle(o, m, i, x, out);
+  return info.Env().Undefined();
+}
+
+Napi::Value SliceCopy(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  auto shape = ints(info[0], "shape"), begin = ints(info[1], "begin"), size = ints(info[2], "size");
+  if (shape.empty() || begin.size() != shape.size() || size.size() != shape.size()) throw Napi::RangeError::New(env, "slice: rank mismatch");
+  for (size_t d = 0; d < shape.size(); d++)
+    if (begin[d] < 0 || size[d] <= 0 || begin[d] + size[d] > shape[d]) throw Napi::RangeError::New(env, "slice: out of bounds");
+  const float* x = f32(info[3], size_t(prod(shape)), "x");
+  float* out = f32(info[4], size_t(prod(size)), "out");
+  taco::sliceCopy(int(shape.size()), shape.data(), begin.data(), size.data(), x, out);
+  return env.Undefined();
+}
+
+void nhwc(const Napi::CallbackInfo& info, int64_t* d) {
+  for (int i = 0; i < 4; i++) {
+    d[i] = info[i].As<Napi::Number>().Int64Value();
+    if (d[i] <= 0) throw Napi::RangeError::New(info.Env(), "bad NHWC size");
+  }
+}
+
+int32_t* i32(const Napi::Value& v, size_t expect, const char* what) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(v.Env(), std::string(what) + " must be an Int32Array");
+  auto a = v.As<Napi::Int32Array>();
+  if (a.ElementLength() != expect) throw Napi::RangeError::New(v.Env(), std::string(what) + ": wrong length");
+  return a.Data();
+}
+
+Napi::Value MaxPoolSame(const Napi::CallbackInfo& info) {
+  int64_t d[4];
+  nhwc(info, d);
+  int k = info[4].As<Napi::Number>().Int32Value();
+  if (k < 1 || k % 2 == 0) throw Napi::RangeError::New(info.Env(), "maxPoolSame: k must be odd");
+  const size_t len = size_t(d[0] * d[1] * d[2] * d[3]);
+  if (d[0] * d[1] * d[2] >= (int64_t(1) << 31)) throw Napi::RangeError::New(info.Env(), "maxPoolSame: too many pixels");
+  taco::maxPoolSame(d[0], d[1], d[2], d[3], k, f32(info[5], len, "x"), f32(info[6], len, "y"), i32(info[7], len, "arg"));
+  return info.Env().Undefined();
+}
+
+Napi::Value MaxPoolSameBackward(const Napi::CallbackInfo& info) {
+  int64_t d[4];
+  nhwc(info, d);
+  const size_t len = size_t(d[0] * d[1] * d[2] * d[3]);
+  const int32_t* arg = i32(info[5], len, "arg");
+  const int64_t pixels = d[0] * d[1] * d[2];
+  for (size_t i = 0; i < len; i++)
+    if (arg[i] < 0 || arg[i] >= pixels) throw Napi::RangeError::New(info.Env(), "maxPoolSameBackward: arg out of range");
+  taco::maxPoolSameBackward(d[0], d[1], d[2], d[3], f32(info[4], len, "dy"), arg, f32(info[6], len, "dx"));
+  return info.Env().Undefined();
+}
+
+Napi::Value Upsample2x(const Napi::CallbackInfo& info) {
+  int64_t d[4];
+  nhwc(info, d);
+  const size_t len = size_t(d[0] * d[1] * d[2] * d[3]);
+  taco::upsample2x(d[0], d[1], d[2], d[3], f32(info[4], len, "x"), f32(info[5], 4 * len, "y"));
+  return info.Env().Undefined();
+}
+
+Napi::Value Upsample2xBackward(const Napi::CallbackInfo& info) {
+  int64_t d[4];
+  nhwc(info, d);
+  const size_t len = size_t(d[0] * d[1] * d[2] * d[3]);
+  taco::upsample2xBackward(d[0], d[1], d[2], d[3], f32(info[4], 4 * len, "dy"), f32(info[5], len, "dx"));
+  return info.Env().Undefined();
+}
+
+// C[b] = op(A[b]) x op(B[b]), row-major, through oneDNN's sgemm; a batch of 1 broadcasts.
+Napi::Value Matmul(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  int64_t ba = info[0].As<Napi::Number>().Int64Value(), bb = info[1].As<Napi::Number>().Int64Value();
+  int64_t m = info[2].As<Napi::Number>().Int64Value(), n = info[3].As<Napi::Number>().Int64Value(), k = info[4].As<Napi::Number>().Int64Value();
+  bool ta = info[5].As<Napi::Boolean>().Value(), tb = info[6].As<Napi::Boolean>().Value();
+  if (ba <= 0 || bb <= 0 || m <= 0 || n <= 0 || k <= 0 || (ba != bb && ba != 1 && bb != 1)) throw Napi::RangeError::New(env, "matmul: bad sizes");
+  const int64_t batch = ba > bb ? ba : bb;
+  const float* a = f32(info[7], size_t(ba * m * k), "a");
+  const float* b = f32(info[8], size_t(bb * k * n), "b");
+  float* c = f32(info[9], size_t(batch * m * n), "c");
+  for (int64_t i = 0; i < batch; i++) {
+    const float* ai = a + (ba == 1 ? 0 : i * m * k);
+    const float* bi = b + (bb == 1 ? 0 : i * k * n);
+    dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.f, ai, ta ? m : k, bi, tb ? k : n, 0.f, c + i * m * n, n);
+    if (st != dnnl_success) throw Napi::Error::New(env, "oneDNN sgemm failed");
+  }
+  return env.Undefined();
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   const dnnl_version_t* v = dnnl_version();
@@ -188,6 +321,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("concatChannels", Napi::Function::New(env, ConcatChannels));
   exports.Set("splitChannels", Napi::Function::New(env, SplitChannels));
   exports.Set("addInto", Napi::Function::New(env, AddInto));
+  exports.Set("binaryOp", Napi::Function::New(env, BinaryOp));
+  exports.Set("sumMiddle", Napi::Function::New(env, SumMiddle));
+  exports.Set("sliceCopy", Napi::Function::New(env, SliceCopy));
+  exports.Set("maxPoolSame", Napi::Function::New(env, MaxPoolSame));
+  exports.Set("maxPoolSameBackward", Napi::Function::New(env, MaxPoolSameBackward));
+  exports.Set("upsample2x", Napi::Function::New(env, Upsample2x));
+  exports.Set("upsample2xBackward", Napi::Function::New(env, Upsample2xBackward));
+  exports.Set("matmul", Napi::Function::New(env, Matmul));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   return exports;

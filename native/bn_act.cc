@@ -1,5 +1,6 @@
 // Memory-bound ops in OpenMP loops: training batch norm fused with SiLU (forward and backward), and channel concat/split.
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -8,45 +9,84 @@
 namespace taco {
 
 namespace {
-inline float sigmoid(float v) { return 1.f / (1.f + std::exp(-v)); }
+// exp in plain arithmetic (Cephes' expf: reduction by ln 2, degree-6 polynomial, exponent bits), about
+// 1 ulp: the loops below vectorise, where std::exp is a scalar libm call per element.
+inline float expApprox(float x) {
+  x = std::min(std::max(x, -87.f), 88.f);
+  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
+  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  const int32_t bits = (int32_t(n) + 127) << 23;
+  return (p * r * r + r + 1.f) * __builtin_bit_cast(float, bits);
+}
+inline float sigmoid(float v) { return 1.f / (1.f + expApprox(-v)); }
 
-// Column sums of f(row, col) over rows, per thread in double then merged: the per-channel statistics.
+// The [m, c] rows are walked in tiles of `rows` whole rows (rows * c contiguous floats, about 2048), so
+// every inner loop is long and contiguous whatever c is (c = 16 made row-by-row loops overhead-bound);
+// per-channel vectors are repeated across the tile (`rep`).
+struct Tiling {
+  int64_t m, c, rows, len;
+  Tiling(int64_t m_, int64_t c_) : m(m_), c(c_), rows(std::max<int64_t>(1, 2048 / c_)), len(rows * c_) {}
+  int64_t tiles() const { return (m + rows - 1) / rows; }
+  // Floats in tile t (the last one may be short).
+  int64_t size(int64_t t) const { return std::min(rows, m - t * rows) * c; }
+  std::vector<float> rep(const float* v) const {
+    std::vector<float> r(static_cast<size_t>(len));
+    for (int64_t i = 0; i < len; i++) r[i] = v[i % c];
+    return r;
+  }
+};
+
+// Per-channel sums of f(tile, start, n, acc) where f adds its values into acc[0..n): float accumulators
+// over up to 16 tiles, then double, so long columns stay accurate.
 template <class F>
-void columnSums(int64_t m, int64_t c, double* out, F f) {
-  std::memset(out, 0, sizeof(double) * c);
+void tiledSums(const Tiling& tl, int nsums, double* out, F f) {
+  std::fill(out, out + nsums * tl.c, 0.0);
 #pragma omp parallel
   {
-    std::vector<double> acc(c, 0.0);
-    std::vector<float> part(c);
+    std::vector<float> acc(static_cast<size_t>(nsums * tl.len), 0.f);
+    std::vector<double> dacc(static_cast<size_t>(nsums * tl.c), 0.0);
+    int pending = 0;
+    auto flush = [&] {
+      for (int k = 0; k < nsums; k++)
+        for (int64_t i = 0; i < tl.len; i++) dacc[k * tl.c + i % tl.c] += acc[k * tl.len + i];
+      std::fill(acc.begin(), acc.end(), 0.f);
+      pending = 0;
+    };
 #pragma omp for schedule(static)
-    for (int64_t r0 = 0; r0 < m; r0 += 64) {
-      // A float block of up to 64 rows keeps the inner loop vectorised; double only across blocks.
-      std::fill(part.begin(), part.end(), 0.f);
-      const int64_t r1 = r0 + 64 < m ? r0 + 64 : m;
-      for (int64_t r = r0; r < r1; r++) f(r, part.data());
-      for (int64_t j = 0; j < c; j++) acc[j] += part[j];
+    for (int64_t t = 0; t < tl.tiles(); t++) {
+      f(t, t * tl.len, tl.size(t), acc.data());
+      if (++pending == 16) flush();
     }
+    if (pending) flush();
 #pragma omp critical
-    for (int64_t j = 0; j < c; j++) out[j] += acc[j];
+    for (int64_t i = 0; i < nsums * tl.c; i++) out[i] += dacc[i];
   }
 }
 }  // namespace
 
 void bnActForwardTrain(int64_t m, int64_t c, const float* z, const float* gamma, const float* beta, float eps, int act, float* y,
                        float* mean, float* var, float* invstd) {
+  const Tiling tl(m, c);
   std::vector<double> s(c), s2(c);
-  columnSums(m, c, s.data(), [&](int64_t r, float* p) {
-    const float* zr = z + r * c;
-    for (int64_t j = 0; j < c; j++) p[j] += zr[j];
+  tiledSums(tl, 1, s.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
+    const float* zt = z + at;
+    for (int64_t i = 0; i < n; i++) acc[i] += zt[i];
   });
   std::vector<float> mu(c);
   for (int64_t j = 0; j < c; j++) mu[j] = float(s[j] / double(m));
   // Two passes (mean, then centred squares) keep the variance accurate for large means.
-  columnSums(m, c, s2.data(), [&](int64_t r, float* p) {
-    const float* zr = z + r * c;
-    for (int64_t j = 0; j < c; j++) {
-      const float d = zr[j] - mu[j];
-      p[j] += d * d;
+  const std::vector<float> muR = tl.rep(mu.data());
+  tiledSums(tl, 1, s2.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
+    const float* zt = z + at;
+    for (int64_t i = 0; i < n; i++) {
+      const float d = zt[i] - muR[i];
+      acc[i] += d * d;
     }
   });
   std::vector<float> scale(c), shift(c);
@@ -57,69 +97,78 @@ void bnActForwardTrain(int64_t m, int64_t c, const float* z, const float* gamma,
     scale[j] = gamma[j] * invstd[j];
     shift[j] = beta[j] - mu[j] * scale[j];
   }
+  const std::vector<float> scR = tl.rep(scale.data()), shR = tl.rep(shift.data());
 #pragma omp parallel for schedule(static)
-  for (int64_t r = 0; r < m; r++) {
-    const float* zr = z + r * c;
-    float* yr = y + r * c;
+  for (int64_t t = 0; t < tl.tiles(); t++) {
+    const int64_t n = tl.size(t);
+    const float* zt = z + t * tl.len;
+    float* yt = y + t * tl.len;
     if (act) {
-      for (int64_t j = 0; j < c; j++) {
-        const float v = zr[j] * scale[j] + shift[j];
-        yr[j] = v * sigmoid(v);
+#pragma omp simd
+      for (int64_t i = 0; i < n; i++) {
+        const float v = zt[i] * scR[i] + shR[i];
+        yt[i] = v * sigmoid(v);
       }
     } else {
-      for (int64_t j = 0; j < c; j++) yr[j] = zr[j] * scale[j] + shift[j];
+      for (int64_t i = 0; i < n; i++) yt[i] = zt[i] * scR[i] + shR[i];
     }
   }
 }
 
 void bnActBackward(int64_t m, int64_t c, const float* dy, const float* z, const float* gamma, const float* beta, const float* mean,
                    const float* invstd, int act, float* dz, float* dgamma, float* dbeta) {
+  const Tiling tl(m, c);
   std::vector<float> scale(c), shift(c);
   for (int64_t j = 0; j < c; j++) {
     scale[j] = gamma[j] * invstd[j];
     shift[j] = beta[j] - mean[j] * scale[j];
   }
-  // Pass 1: dyb (the gradient at the BN output) into dz, and its sums for dbeta and dgamma.
-  std::vector<double> sb(c), sg(c);
-  if (act) {
-#pragma omp parallel for schedule(static)
-    for (int64_t r = 0; r < m; r++) {
-      const float* zr = z + r * c;
-      const float* dr = dy + r * c;
-      float* o = dz + r * c;
-      for (int64_t j = 0; j < c; j++) {
-        const float v = zr[j] * scale[j] + shift[j];
+  const std::vector<float> scR = tl.rep(scale.data()), shR = tl.rep(shift.data()), mR = tl.rep(mean), isR = tl.rep(invstd);
+  // Pass 1: dyb (the gradient at the BN output) into dz, with its sums for dbeta and dgamma in the same sweep.
+  std::vector<double> sums(2 * c);
+  tiledSums(tl, 2, sums.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
+    const float* zt = z + at;
+    const float* dt = dy + at;
+    float* o = dz + at;
+    float* ab = acc;
+    float* ag = acc + tl.len;
+    // Two copies of the loop, not a branch inside it, so both vectorise.
+    if (act) {
+#pragma omp simd
+      for (int64_t i = 0; i < n; i++) {
+        const float v = zt[i] * scR[i] + shR[i];
         const float sg1 = sigmoid(v);
-        o[j] = dr[j] * sg1 * (1.f + v * (1.f - sg1));
+        const float g = dt[i] * (sg1 * (1.f + v * (1.f - sg1)));
+        o[i] = g;
+        ab[i] += g;
+        ag[i] += g * ((zt[i] - mR[i]) * isR[i]);
+      }
+    } else {
+      for (int64_t i = 0; i < n; i++) {
+        const float g = dt[i];
+        o[i] = g;
+        ab[i] += g;
+        ag[i] += g * ((zt[i] - mR[i]) * isR[i]);
       }
     }
-  } else {
-    std::memcpy(dz, dy, sizeof(float) * m * c);
-  }
-  columnSums(m, c, sb.data(), [&](int64_t r, float* p) {
-    const float* o = dz + r * c;
-    for (int64_t j = 0; j < c; j++) p[j] += o[j];
-  });
-  columnSums(m, c, sg.data(), [&](int64_t r, float* p) {
-    const float* o = dz + r * c;
-    const float* zr = z + r * c;
-    for (int64_t j = 0; j < c; j++) p[j] += o[j] * (zr[j] - mean[j]) * invstd[j];
   });
   std::vector<float> mb(c), mg(c);
   for (int64_t j = 0; j < c; j++) {
-    dbeta[j] = float(sb[j]);
-    dgamma[j] = float(sg[j]);
-    mb[j] = float(sb[j] / double(m));
-    mg[j] = float(sg[j] / double(m));
+    dbeta[j] = float(sums[j]);
+    dgamma[j] = float(sums[c + j]);
+    mb[j] = float(sums[j] / double(m));
+    mg[j] = float(sums[c + j] / double(m));
   }
+  const std::vector<float> mbR = tl.rep(mb.data()), mgR = tl.rep(mg.data());
   // Pass 2: dz = gamma * invstd * (dyb - mean(dyb) - xhat * mean(dyb * xhat)).
 #pragma omp parallel for schedule(static)
-  for (int64_t r = 0; r < m; r++) {
-    const float* zr = z + r * c;
-    float* o = dz + r * c;
-    for (int64_t j = 0; j < c; j++) {
-      const float xh = (zr[j] - mean[j]) * invstd[j];
-      o[j] = scale[j] * (o[j] - mb[j] - xh * mg[j]);
+  for (int64_t t = 0; t < tl.tiles(); t++) {
+    const int64_t n = tl.size(t);
+    const float* zt = z + t * tl.len;
+    float* o = dz + t * tl.len;
+    for (int64_t i = 0; i < n; i++) {
+      const float xh = (zt[i] - mR[i]) * isR[i];
+      o[i] = scR[i] * (o[i] - mbR[i] - xh * mgR[i]);
     }
   }
 }

@@ -31,4 +31,18 @@ void splitChannels(int64_t m, int n, const float* x, const int64_t* cs, float* c
 /** outs[i] = a[i] + b[i]: the C2f shortcut and gradient sums. */
 void addInto(int64_t n, const float* a, const float* b, float* out);
 
+/** out = a OP b over a collapsed broadcast shape; sa/sb are element strides (0 where broadcast).
+ *  op: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum, 6 squared difference. */
+void binaryOp(int op, int rank, const int64_t* shape, const int64_t* sa, const int64_t* sb, const float* a, const float* b, float* out);
+/** out[o, i] = sum over m of x[o, m, i]. */
+void sumMiddle(int64_t outer, int64_t mid, int64_t inner, const float* x, float* out);
+/** out = x[begin : begin + size] (row-major, any rank >= 1). */
+void sliceCopy(int rank, const int64_t* shape, const int64_t* begin, const int64_t* size, const float* x, float* out);
+/** k x k max-pool, stride 1, pad k/2, NHWC; arg holds the flat input pixel each maximum came from. */
+void maxPoolSame(int64_t n, int64_t h, int64_t w, int64_t c, int k, const float* x, float* y, int32_t* arg);
+void maxPoolSameBackward(int64_t n, int64_t h, int64_t w, int64_t c, const float* dy, const int32_t* arg, float* dx);
+/** Nearest 2x upsample of NHWC x [n, h, w, c] and its gradient (the sum of each 2x2 block). */
+void upsample2x(int64_t n, int64_t h, int64_t w, int64_t c, const float* x, float* y);
+void upsample2xBackward(int64_t n, int64_t h, int64_t w, int64_t c, const float* dy, float* dx);
+
 }  // namespace taco

@@ -20,7 +20,7 @@ function imgsz(s: string): number {
   return n;
 }
 
-interface Opts {
+export interface Opts {
   models: string[];
   imgsz: number[];
   batch: number;
@@ -28,11 +28,14 @@ interface Opts {
   warmup: number;
   nc: number;
   backend?: string;
+  backends?: string[];
+  rounds: number;
+  torch: boolean;
   profile?: boolean;
   json?: boolean;
 }
 
-interface Row {
+export interface Row {
   model: string;
   imgsz: number;
   batch: number;
@@ -43,8 +46,22 @@ interface Row {
   phases: { forward: number; loss: number; backward: number; optimizer: number };
   /** With --profile: the kernels that took the most time in one step, ms. */
   kernels?: { name: string; ms: number; calls: number }[];
+  /** With --profile on the native engine: time inside each addon function during one step, ms. */
+  nativeCalls?: { name: string; ms: number; calls: number }[];
+  /** With --profile: wall time of the profiled step, ms. */
+  profiledStepMs?: number;
   /** Set when the configuration failed (e.g. wasm's 4 GiB memory ceiling); the timings are then NaN. */
   error?: string;
+}
+
+/** The native engine's time per addon function in one step, and the rest of the step (JavaScript). */
+export function printNativeCalls(r: Row, label = ''): void {
+  if (!r.nativeCalls || r.profiledStepMs === undefined) return;
+  const step = r.profiledStepMs;
+  const inNative = r.nativeCalls.reduce((a, k) => a + k.ms, 0);
+  console.log(`\n${label}${r.model} ${r.imgsz}: one step ${step.toFixed(0)} ms, by addon function`);
+  for (const k of r.nativeCalls.slice(0, 14)) console.log(`  ${k.name.padEnd(28)} ${k.ms.toFixed(0).padStart(8)} ms  ${String(k.calls).padStart(5)} calls  ${((100 * k.ms) / step).toFixed(1).padStart(5)}%`);
+  console.log(`  ${'(outside the addon)'.padEnd(28)} ${(step - inNative).toFixed(0).padStart(8)} ms  ${''.padStart(5)}        ${((100 * (step - inNative)) / step).toFixed(1).padStart(5)}%`);
 }
 
 /** `taco bench train`: forward + loss + backward + SGD step, timed per phase. */
@@ -59,9 +76,17 @@ export function register(bench: Command): void {
     .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation)', (s) => Number(s), 1)
     .option('--nc <n>', 'number of classes', posInt, 7)
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
+    .option('--backends <list>', 'side by side: run each backend (e.g. native,wasm) in its own process, in one table with ratios', list(String))
+    .option('--rounds <n>', 'with --backends: run the backends this many times, alternating, and keep each one\'s best', posInt, 1)
+    .option('--no-torch', 'with --backends: skip the PyTorch baseline (python3-torch)')
     .option('--profile', 'also profile one step per configuration with tf.profile and list the slowest kernels')
     .option('--json', 'machine-readable output')
     .action(async (opts: Opts) => {
+      if (opts.backends) {
+        const { sideBySide } = await import('./train_side_by_side');
+        await sideBySide(opts);
+        return;
+      }
       const tf = await import('@tensorflow/tfjs-core');
       const { initBackend } = await import('../../project/engine/backend');
       const { createYolo } = await import('../../project/model/yolo');
@@ -115,6 +140,15 @@ export function register(bench: Command): void {
           },
         };
         if (opts.profile) {
+          if (choice.name === 'native') {
+            // A plain step with the addon's calls timed: tf.profile cannot see native work inside custom gradients.
+            const { timeAddonCalls } = await import('../../project/engine/native/addon');
+            const timer = timeAddonCalls();
+            const t0 = performance.now();
+            trainStep(model, optimizer, images, targets);
+            row.profiledStepMs = performance.now() - t0;
+            row.nativeCalls = timer.stop();
+          }
           const info = await tf.profile(() => {
             trainStep(model, optimizer, images, targets);
           });
@@ -152,5 +186,6 @@ export function register(bench: Command): void {
         console.log(`\n${r.model} ${r.imgsz}: slowest kernels in one step (tf.profile)`);
         for (const k of r.kernels) console.log(`  ${k.name.padEnd(28)} ${k.ms.toFixed(0).padStart(8)} ms  ${String(k.calls).padStart(5)} calls  ${((100 * k.ms) / all).toFixed(1).padStart(5)}%`);
       }
+      for (const r of rows) printNativeCalls(r);
     });
 }

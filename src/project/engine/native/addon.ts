@@ -21,6 +21,19 @@ export interface NativeAddon {
   concatChannels(m: number, parts: Float32Array[], out: Float32Array): void;
   splitChannels(m: number, x: Float32Array, outs: Float32Array[]): void;
   addInto(a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out = a OP b over a collapsed broadcast shape; strides in elements, 0 where broadcast. See ELTWISE_OPS. */
+  binaryOp(op: number, shape: number[], aStrides: number[], bStrides: number[], a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** out[o, i] = sum over m of x[o, m, i]. */
+  sumMiddle(outer: number, mid: number, inner: number, x: Float32Array, out: Float32Array): void;
+  sliceCopy(shape: number[], begin: number[], size: number[], x: Float32Array, out: Float32Array): void;
+  /** NHWC k x k max-pool, stride 1, pad k/2; `arg` receives the flat input pixel of each maximum. */
+  maxPoolSame(n: number, h: number, w: number, c: number, k: number, x: Float32Array, y: Float32Array, arg: Int32Array): void;
+  maxPoolSameBackward(n: number, h: number, w: number, c: number, dy: Float32Array, arg: Int32Array, dx: Float32Array): void;
+  /** Nearest 2x upsample of x [n, h, w, c] into y [n, 2h, 2w, c], and its gradient. */
+  upsample2x(n: number, h: number, w: number, c: number, x: Float32Array, y: Float32Array): void;
+  upsample2xBackward(n: number, h: number, w: number, c: number, dy: Float32Array, dx: Float32Array): void;
+  /** c[b] = op(a[b]) x op(b[b]) (row-major [m, k] x [k, n] before transposes); a batch of 1 broadcasts. */
+  matmul(batchA: number, batchB: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, a: Float32Array, b: Float32Array, c: Float32Array): void;
   info(): { onednn: string; threads: number };
   setThreads(n: number): void;
 }
@@ -43,6 +56,10 @@ export function loadAddon(): NativeAddon {
     failure = `addon not built (${path.relative(process.cwd(), file) || file} is missing; run \`npx taco native build\`, which needs g++ and libdnnl-dev)`;
     throw new Error(failure);
   }
+  // libgomp reads its wait policy once, when the addon (and libdnnl) load. Its default spins waiting
+  // threads at every barrier; on a busy machine (or while JavaScript runs between native calls) the
+  // spinners steal the cores and a training step ran 4x slower than with sleeping waits.
+  if (process.env.OMP_WAIT_POLICY === undefined && process.env.GOMP_SPINCOUNT === undefined) process.env.OMP_WAIT_POLICY = 'passive';
   try {
     cached = require(file) as NativeAddon;
     return cached;
@@ -60,4 +77,36 @@ export function addonUnavailable(): string | undefined {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/**
+ * Times every addon call until `stop()` (the benchmarks' profile: native work inside custom
+ * gradients is invisible to tf.profile, which only sees kernels). Returns per-function totals.
+ */
+export function timeAddonCalls(): { stop(): { name: string; ms: number; calls: number }[] } {
+  const addon = loadAddon() as unknown as Record<string, unknown>;
+  const saved = new Map<string, (...a: unknown[]) => unknown>();
+  const totals = new Map<string, { ms: number; calls: number }>();
+  for (const [name, f] of Object.entries(addon)) {
+    if (typeof f !== 'function' || name === 'info' || name === 'setThreads') continue;
+    const fn = f as (...a: unknown[]) => unknown;
+    saved.set(name, fn);
+    addon[name] = (...a: unknown[]) => {
+      const t0 = performance.now();
+      try {
+        return fn(...a);
+      } finally {
+        const t = totals.get(name) ?? { ms: 0, calls: 0 };
+        t.ms += performance.now() - t0;
+        t.calls++;
+        totals.set(name, t);
+      }
+    };
+  }
+  return {
+    stop() {
+      for (const [name, fn] of saved) addon[name] = fn;
+      return [...totals].map(([name, t]) => ({ name, ...t })).sort((a, b) => b.ms - a.ms);
+    },
+  };
 }

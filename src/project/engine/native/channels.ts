@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon';
 import { runWithLazyGrads } from './kernel_func';
-import { adopt, f32 } from './memory';
+import { adopt, f32, uninit } from './memory';
 
 /**
  * Channel split in native code (the cpu backend's SplitV is a per-element JavaScript loop and was a third
@@ -13,7 +13,7 @@ export function splitChannelsNative(x: tf.Tensor4D, sizes: number[]): tf.Tensor4
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total !== c) throw new Error(`splitChannels: sizes add up to ${total}, the tensor has ${c} channels`);
   const m = n * h * w;
-  const outs = sizes.map((s) => new Float32Array(m * s));
+  const outs = sizes.map((s) => uninit(m * s));
   loadAddon().splitChannels(m, f32(x), outs);
   return sizes.map((s, i) =>
      runWithLazyGrads<tf.Tensor4D>(
@@ -22,7 +22,7 @@ export function splitChannelsNative(x: tf.Tensor4D, sizes: number[]): tf.Tensor4
       (dy) => ({
         x: () => {
           const parts = sizes.map((sz, j) => (j === i ? f32(dy) : new Float32Array(m * sz)));
-          const dx = new Float32Array(m * c);
+          const dx = uninit(m * c);
           loadAddon().concatChannels(m, parts, dx);
           return adopt(dx, x.shape);
         },

@@ -3,7 +3,7 @@ import { loadAddon } from './addon';
 import { outShape, symmetric } from './geometry';
 import { runWithLazyGrads } from './kernel_func';
 import { inputGrads } from './conv_bn_act';
-import { adopt, f32, size } from './memory';
+import { adopt, f32, size, uninit } from './memory';
 
 /** Conv with bias on oneDNN (the Detect head's last 1x1 convs); bias gradient from backward-weights. */
 export function conv2dBiasNative(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D, stride: number, pad: number): tf.Tensor4D {
@@ -13,7 +13,7 @@ export function conv2dBiasNative(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D,
   return runWithLazyGrads<tf.Tensor4D>(
     { x0: x, w, b },
     (save) => {
-      const y = new Float32Array(size(yShape));
+      const y = uninit(size(yShape));
       addon.convForward(g, f32(x), f32(w), f32(b), 0, true, y);
       save([x, w]);
       return adopt(y, yShape);
@@ -21,8 +21,8 @@ export function conv2dBiasNative(x: tf.Tensor4D, w: tf.Tensor4D, b: tf.Tensor1D,
     (dy, saved) => {
       const [sx, sw] = saved;
       const dyv = f32(dy);
-      const dw = new Float32Array(size(sw.shape));
-      const db = new Float32Array(yShape[3]);
+      const dw = uninit(size(sw.shape));
+      const db = uninit(yShape[3]);
       addon.convBackwardWeights(g, f32(sx), dyv, dw, db);
       return { ...inputGrads([x], g, dyv, f32(sw)), w: () => adopt(dw, sw.shape), b: () => adopt(db, [yShape[3]]) };
     },

@@ -3,7 +3,7 @@ import type { ConvBnAct } from '../ops';
 import { loadAddon } from './addon';
 import { ConvGeometry, outShape, symmetric } from './geometry';
 import { LazyGrads, runWithLazyGrads } from './kernel_func';
-import { adopt, f32, size } from './memory';
+import { adopt, f32, size, uninit } from './memory';
 
 /**
  * Conv + BatchNorm + SiLU on oneDNN. Training: oneDNN conv into z, then one fused BN+SiLU pass
@@ -21,7 +21,7 @@ function concatInput(xs: tf.Tensor4D[]): tf.Tensor4D {
     if (x.shape[0] !== n || x.shape[1] !== h || x.shape[2] !== w) throw new Error(`convBnAct: input parts differ in size: [${x.shape}] vs [${xs[0].shape}]`);
   }
   const c = xs.reduce((a, x) => a + x.shape[3], 0);
-  const out = new Float32Array(n * h * w * c);
+  const out = uninit(n * h * w * c);
   loadAddon().concatChannels(n * h * w, xs.map(f32), out);
   return adopt(out, [n, h, w, c]);
 }
@@ -29,7 +29,7 @@ function concatInput(xs: tf.Tensor4D[]): tf.Tensor4D {
 /** The gradient of a concatenated input, split back into the parts' shapes. */
 function splitGrad(dX: Float32Array, xs: tf.Tensor4D[]): Float32Array[] {
   const [n, h, w] = xs[0].shape;
-  const outs = xs.map((x) => new Float32Array(size(x.shape)));
+  const outs = xs.map((x) => uninit(size(x.shape)));
   loadAddon().splitChannels(n * h * w, dX, outs);
   return outs;
 }
@@ -41,7 +41,7 @@ export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array,
   xs.forEach((x, i) => {
     grads[`x${i}`] = () => {
       if (!parts) {
-        const dX = new Float32Array(g[0] * g[1] * g[2] * g[3]);
+        const dX = uninit(g[0] * g[1] * g[2] * g[3]);
         loadAddon().convBackwardData(g, dz, w, dX);
         parts = xs.length === 1 ? [dX] : splitGrad(dX, xs);
       }
@@ -55,8 +55,8 @@ function updateRunningStats(p: ConvBnAct, mean: Float32Array, variance: Float32A
   const c = mean.length;
   const rm = f32(p.runningMean);
   const rv = f32(p.runningVar);
-  const nm = new Float32Array(c);
-  const nv = new Float32Array(c);
+  const nm = uninit(c);
+  const nv = uninit(c);
   const unbias = m / Math.max(m - 1, 1);
   for (let j = 0; j < c; j++) {
     nm[j] = (1 - p.momentum) * rm[j] + p.momentum * mean[j];
@@ -82,12 +82,12 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
     inputs,
     (save) => {
       const X = concatInput(xs);
-      const z = new Float32Array(m * c);
+      const z = uninit(m * c);
       addon.convForward(g, f32(X), f32(p.w), null, 0, true, z);
-      const y = new Float32Array(m * c);
-      const mean = new Float32Array(c);
-      const variance = new Float32Array(c);
-      const invstd = new Float32Array(c);
+      const y = uninit(m * c);
+      const mean = uninit(c);
+      const variance = uninit(c);
+      const invstd = uninit(c);
       addon.bnActForwardTrain(m, c, z, f32(p.gamma), f32(p.beta), p.eps, p.act ? 1 : 0, y, mean, variance, invstd);
       updateRunningStats(p, mean, variance, m);
       save([X, p.w, p.gamma, p.beta, adopt(z, yShape), adopt(mean, [c]), adopt(invstd, [c])]);
@@ -95,11 +95,11 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
     },
     (dy, saved) => {
       const [X, w, gamma, beta, z, mean, invstd] = saved;
-      const dz = new Float32Array(m * c);
-      const dgamma = new Float32Array(c);
-      const dbeta = new Float32Array(c);
+      const dz = uninit(m * c);
+      const dgamma = uninit(c);
+      const dbeta = uninit(c);
       addon.bnActBackward(m, c, f32(dy), f32(z), f32(gamma), f32(beta), f32(mean), f32(invstd), p.act ? 1 : 0, dz, dgamma, dbeta);
-      const dw = new Float32Array(size(w.shape));
+      const dw = uninit(size(w.shape));
       addon.convBackwardWeights(g, f32(X), dz, dw, null);
       return {
         ...inputGrads(xs, g, dz, f32(w)),
@@ -111,28 +111,45 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   );
 }
 
-/** Inference: BN folded into the kernel (per output channel) and a bias; SiLU fused as a oneDNN post-op. */
-function convBnActEval(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
-  const addon = loadAddon();
+interface Folded { ids: object[]; w: Float32Array; bias: Float32Array }
+/**
+ * Folded kernels per block, reused while its variables hold the same data: `Variable.assign` gives a
+ * variable a new dataId, so comparing the five dataIds detects every update (training, weight loading).
+ */
+const foldCache = new WeakMap<ConvBnAct, Folded>();
+
+function folded(p: ConvBnAct): Folded {
+  const ids = [p.w, p.gamma, p.beta, p.runningMean, p.runningVar].map((v) => v.dataId as object);
+  const hit = foldCache.get(p);
+  if (hit && hit.ids.every((id, i) => id === ids[i])) return hit;
   const w = f32(p.w);
   const [kh, kw, ci, co] = p.w.shape;
   const gamma = f32(p.gamma);
   const beta = f32(p.beta);
   const rm = f32(p.runningMean);
   const rv = f32(p.runningVar);
-  const scale = new Float32Array(co);
-  const bias = new Float32Array(co);
+  const scale = uninit(co);
+  const bias = uninit(co);
   for (let j = 0; j < co; j++) {
     scale[j] = gamma[j] / Math.sqrt(rv[j] + p.eps);
     bias[j] = beta[j] - rm[j] * scale[j];
   }
-  const wf = new Float32Array(w.length);
+  const wf = uninit(w.length);
   for (let i = 0; i < kh * kw * ci; i++) for (let j = 0; j < co; j++) wf[i * co + j] = w[i * co + j] * scale[j];
+  const f = { ids, w: wf, bias };
+  foldCache.set(p, f);
+  return f;
+}
+
+/** Inference: BN folded into the kernel (per output channel) and a bias; SiLU fused as a oneDNN post-op. */
+function convBnActEval(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
+  const addon = loadAddon();
+  const { w, bias } = folded(p);
   return tf.tidy(() => {
     const X = concatInput(xs);
     const g = symmetric(X.shape, p.w.shape, p.stride, p.pad, p.dilation);
-    const y = new Float32Array(size(outShape(g)));
-    addon.convForward(g, f32(X), wf, bias, p.act ? 1 : 0, false, y);
+    const y = uninit(size(outShape(g)));
+    addon.convForward(g, f32(X), w, bias, p.act ? 1 : 0, false, y);
     return adopt<tf.Rank.R4>(y, outShape(g));
   });
 }

@@ -10,10 +10,11 @@ import { installNativeOps } from './native_ops';
  */
 export const engine: EngineLoader = {
   name: 'native',
-  // After wasm (30) until it trains faster than wasm: measured side by side on yolov8n 320 batch 8,
-  // native ran 1.14 images/s and wasm 1.74 (its element-wise glue still runs in the cpu backend's JS).
-  // `--backend native` or TACO_BACKEND=native selects it.
-  priority: 35,
+  // Before wasm (30): `bench train --backends native,wasm --rounds 3` (yolov8n 320 batch 8, alternating
+  // rounds in one run, loaded 2-core machine) measured native 6.8-7.0 images/s and wasm 2.8-2.9, native
+  // ahead in every round (and 2.4-4.9x in earlier runs), once the element-wise glue, max-pool, upsample
+  // and matmul moved to native code and OpenMP threads stopped spin-waiting.
+  priority: 20,
   async load() {
     const addon = loadAddon();
     registerNativeBackend();

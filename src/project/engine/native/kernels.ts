@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon } from './addon';
 import { ConvGeometry, convGeometry, outShape } from './geometry';
-import { size } from './memory';
+import { size, uninit } from './memory';
+import { registerEltwiseKernels } from './eltwise_kernels';
 
 /**
  * The `native` tfjs backend: the cpu backend's kernels, with the convolutions (forward, both
@@ -61,7 +62,9 @@ export function registerNativeBackend(): void {
     if (!k) throw new Error(`native backend: no cpu kernel ${name}`);
     return k.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as Info | Info[];
   };
-  for (const k of cpu.values()) tf.registerKernel({ ...k, backendName: NATIVE_BACKEND });
+  const own = new Set([tf.Conv2D, tf.FusedConv2D, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter]);
+  for (const name of registerEltwiseKernels(addon, NATIVE_BACKEND, fallback)) own.add(name);
+  for (const k of cpu.values()) if (!own.has(k.kernelName)) tf.registerKernel({ ...k, backendName: NATIVE_BACKEND });
 
   const conv2d = (args: KernelArgs, fused: boolean): Info | Info[] => {
     const { inputs, backend } = args;
@@ -74,7 +77,7 @@ export function registerNativeBackend(): void {
     if (!g || (fused && activation !== 'linear') || (fused && bias && size(bias.shape) !== w.shape[3]) || x.dtype !== 'float32') {
       return fallback(fused ? tf.FusedConv2D : tf.Conv2D, args);
     }
-    const y = new Float32Array(size(outShape(g)));
+    const y = uninit(size(outShape(g)));
     addon.convForward(g, values(backend, x), values(backend, w), bias ? values(backend, bias) : null, 0, false, y);
     return output(backend, outShape(g), y);
   };
@@ -90,7 +93,7 @@ export function registerNativeBackend(): void {
       const w = args.inputs.filter as Info;
       const g = geometryOf(attrs.inputShape, w.shape, attrs);
       if (!g || g[4] !== dy.shape[1] || g[5] !== dy.shape[2]) return fallback(tf.Conv2DBackpropInput, args) as Info;
-      const dx = new Float32Array(size(attrs.inputShape));
+      const dx = uninit(size(attrs.inputShape));
       addon.convBackwardData(g, values(args.backend, dy), values(args.backend, w), dx);
       return output(args.backend, attrs.inputShape, dx);
     },
@@ -105,7 +108,7 @@ export function registerNativeBackend(): void {
       const dy = args.inputs.dy as Info;
       const g = geometryOf(x.shape, attrs.filterShape, attrs);
       if (!g || g[4] !== dy.shape[1] || g[5] !== dy.shape[2]) return fallback(tf.Conv2DBackpropFilter, args) as Info;
-      const dw = new Float32Array(size(attrs.filterShape));
+      const dw = uninit(size(attrs.filterShape));
       addon.convBackwardWeights(g, values(args.backend, x), values(args.backend, dy), dw, null);
       return output(args.backend, attrs.filterShape, dw);
     },

@@ -16,3 +16,14 @@ export function adopt<R extends tf.Rank>(data: Float32Array, shape: number[]): t
 }
 
 export const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A Float32Array for an output that native code overwrites completely: large ones skip the zero fill
+ * (Buffer.allocUnsafe gives such sizes their own ArrayBuffer, offset 0), which was a memset of every
+ * activation and gradient of the step. Small ones come from the zeroing constructor.
+ */
+export function uninit(n: number): Float32Array {
+  if (n * 4 < 8192) return new Float32Array(n);
+  const b = Buffer.allocUnsafe(n * 4);
+  return new Float32Array(b.buffer, b.byteOffset, n);
+}

@@ -4,6 +4,7 @@ import { convBnActNative } from './conv_bn_act';
 import { conv2dBiasNative } from './conv_bias';
 import { splitChannelsNative } from './channels';
 import { NATIVE_BACKEND } from './kernels';
+import { maxPoolSameNative, upsample2xNative } from './pool_upsample';
 
 /**
  * The native engine's ops. Like the wasm engine's, they check the active backend on every call, so a
@@ -19,10 +20,10 @@ export const nativeOps: Partial<OpsImpl> = {
     return onNative() ? conv2dBiasNative(x, w, b, stride, pad) : referenceOps.conv2dBias(x, w, b, stride, pad);
   },
   upsample2x(x) {
-    if (!onNative()) return referenceOps.upsample2x(x);
-    // The cpu kernels' ResizeNearestNeighborGrad is wrong for batch > 1 (tfjs 4.22): a broadcast has a plain-sum gradient.
-    const [B, H, W, C] = x.shape;
-    return tf.tidy(() => tf.reshape(tf.mul(tf.reshape(x, [B, H, 1, W, 1, C]), tf.ones([1, 1, 2, 1, 2, 1])), [B, 2 * H, 2 * W, C]));
+    return onNative() ? upsample2xNative(x) : referenceOps.upsample2x(x);
+  },
+  maxPoolSame(x, k) {
+    return onNative() ? maxPoolSameNative(x, k) : referenceOps.maxPoolSame(x, k);
   },
 };
 
@@ -37,7 +38,8 @@ export function installNativeOps(): void {
     ...prev,
     convBnAct: (x, p, t) => (onNative() ? convBnActNative(x, p, t) : prev.convBnAct(x, p, t)),
     conv2dBias: (x, w, b, s, pad) => (onNative() ? conv2dBiasNative(x, w, b, s, pad) : prev.conv2dBias(x, w, b, s, pad)),
-    upsample2x: (x) => (onNative() ? nativeOps.upsample2x!(x) : prev.upsample2x(x)),
+    upsample2x: (x) => (onNative() ? upsample2xNative(x) : prev.upsample2x(x)),
+    maxPoolSame: (x, k) => (onNative() ? maxPoolSameNative(x, k) : prev.maxPoolSame(x, k)),
     splitChannels: (x, sizes) => (onNative() ? splitChannelsNative(x, sizes) : prev.splitChannels(x, sizes)),
   });
   installedImpl = ops();
