@@ -6,7 +6,7 @@ import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { loadFixtures, runCase } from './fixture';
 
 /** Every case of ../shared/fixtures/yolo-loss on one backend, at the issue's tolerances. */
-export function fixtureSuite(backend: 'cpu' | 'wasm' | 'webgpu', skip: () => string | undefined = () => undefined): void {
+export function fixtureSuite(backend: 'cpu' | 'wasm' | 'webgpu' | 'native', skip: () => string | undefined = () => undefined): void {
   const dir = sharedPath('fixtures', 'yolo-loss');
   test(`yolo-loss fixtures match ultralytics 8.0.200 on ${backend}`, async (t) => {
     if (!dir) return t.skip(skipReason('fixtures/yolo-loss'));
