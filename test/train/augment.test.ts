@@ -94,3 +94,27 @@ test('mosaic + affine + hsv + flip: boxes stay on their pixels, outputs are imgs
   assert.deepEqual(a.image.data, b.image.data);
   assert.deepEqual(a.boxes, b.boxes);
 });
+
+test('warpAffine matches a plain bilinear reference, borders included', () => {
+  const { warpAffine } = require('../../src/project/train/augment/affine') as typeof import('../../src/project/train/augment/affine');
+  const r = new Rng(9);
+  const img = { data: Uint8Array.from({ length: 23 * 17 * 3 }, () => r.int(256)), width: 23, height: 17 };
+  const m: [number, number, number, number, number, number] = [0.8, 0.15, -3.2, -0.1, 1.3, 2.7];
+  const out = warpAffine(img, m, 29, 21);
+  const det = m[0] * m[4] - m[1] * m[3];
+  const px = (x: number, y: number, ch: number) => (x < 0 || y < 0 || x >= 23 || y >= 17 ? 114 : img.data[(y * 23 + x) * 3 + ch]);
+  let maxd = 0;
+  for (let y = 0; y < 21; y++)
+    for (let x = 0; x < 29; x++) {
+      // invert [a b c; d e f] at (x, y)
+      const u = x - m[2], v = y - m[5];
+      const sx = (m[4] * u - m[1] * v) / det, sy = (-m[3] * u + m[0] * v) / det;
+      const x0 = Math.floor(sx), y0 = Math.floor(sy), wx = sx - x0, wy = sy - y0;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = px(x0, y0, ch) * (1 - wx) + px(x0 + 1, y0, ch) * wx;
+        const bot = px(x0, y0 + 1, ch) * (1 - wx) + px(x0 + 1, y0 + 1, ch) * wx;
+        maxd = Math.max(maxd, Math.abs(out.data[(y * 29 + x) * 3 + ch] - (top * (1 - wy) + bot * wy)));
+      }
+    }
+  assert.ok(maxd <= 0.5 + 1e-6, `max difference ${maxd}`);
+});

@@ -46,18 +46,34 @@ export function warpAffine(img: RgbImage, m: Affine, outW: number, outH: number)
   const out = new Uint8Array(outW * outH * 3);
   const src = img.data;
   const W = img.width, H = img.height;
+  const row = W * 3;
+  // Hot loop (every training image goes through it): no closures, no allocation; the common case
+  // of four in-bounds neighbours takes the fast path, border pixels the checked one.
   for (let y = 0; y < outH; y++) {
-    for (let x = 0; x < outW; x++) {
-      const sx = ia * x + ib * y + ic;
-      const sy = id * x + ie * y + iff;
-      const o = (y * outW + x) * 3;
+    let sx = ib * y + ic;
+    let sy = ie * y + iff;
+    let o = y * outW * 3;
+    for (let x = 0; x < outW; x++, sx += ia, sy += id, o += 3) {
       const x0 = Math.floor(sx), y0 = Math.floor(sy);
       const wx = sx - x0, wy = sy - y0;
-      for (let ch = 0; ch < 3; ch++) {
-        const px = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= W || yy >= H ? PAD_VALUE : src[(yy * W + xx) * 3 + ch]);
-        const top = px(x0, y0) + (px(x0 + 1, y0) - px(x0, y0)) * wx;
-        const bot = px(x0, y0 + 1) + (px(x0 + 1, y0 + 1) - px(x0, y0 + 1)) * wx;
-        out[o + ch] = Math.round(top + (bot - top) * wy);
+      const w00 = (1 - wx) * (1 - wy), w01 = wx * (1 - wy), w10 = (1 - wx) * wy, w11 = wx * wy;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < W && y0 + 1 < H) {
+        const i = y0 * row + x0 * 3;
+        out[o] = Math.round(src[i] * w00 + src[i + 3] * w01 + src[i + row] * w10 + src[i + row + 3] * w11);
+        out[o + 1] = Math.round(src[i + 1] * w00 + src[i + 4] * w01 + src[i + row + 1] * w10 + src[i + row + 4] * w11);
+        out[o + 2] = Math.round(src[i + 2] * w00 + src[i + 5] * w01 + src[i + row + 2] * w10 + src[i + row + 5] * w11);
+      } else if (x0 + 1 < 0 || y0 + 1 < 0 || x0 >= W || y0 >= H) {
+        out[o] = out[o + 1] = out[o + 2] = PAD_VALUE;
+      } else {
+        const in00 = x0 >= 0 && y0 >= 0, in01 = x0 + 1 < W && y0 >= 0, in10 = x0 >= 0 && y0 + 1 < H, in11 = x0 + 1 < W && y0 + 1 < H;
+        const i = y0 * row + x0 * 3;
+        for (let ch = 0; ch < 3; ch++) {
+          const p00 = in00 ? src[i + ch] : PAD_VALUE;
+          const p01 = in01 ? src[i + 3 + ch] : PAD_VALUE;
+          const p10 = in10 ? src[i + row + ch] : PAD_VALUE;
+          const p11 = in11 ? src[i + row + 3 + ch] : PAD_VALUE;
+          out[o + ch] = Math.round(p00 * w00 + p01 * w01 + p10 * w10 + p11 * w11);
+        }
       }
     }
   }
