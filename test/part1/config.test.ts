@@ -5,10 +5,10 @@ import { configRows, defaultRunName, normalizeModel, part1Config } from '../../s
 
 const ROOT = '/proj';
 
-test('no TACO_DIR: the TACO-mini demo defaults (yolov8n, 30 epochs, 160, batch 8, wasm, AdamW 0.002)', () => {
+test('no TACO_DIR: the TACO-mini demo defaults (yolov8n, 30 epochs, 160, batch 8, automatic backend, AdamW 0.002)', () => {
   const c = part1Config({}, ROOT);
   assert.equal(c.tacoDir, undefined);
-  assert.deepEqual([c.model, c.epochs, c.imgsz, c.batch, c.backend, c.optimizer, c.lr0, c.momentum, c.warmupEpochs, c.closeMosaic], ['yolov8n', 30, 160, 8, 'wasm', 'AdamW', 0.002, 0.9, 1, 5]);
+  assert.deepEqual([c.model, c.epochs, c.imgsz, c.batch, c.backend, c.optimizer, c.lr0, c.momentum, c.warmupEpochs, c.closeMosaic], ['yolov8n', 30, 160, 8, undefined, 'AdamW', 0.002, 0.9, 1, 5]);
   assert.equal(c.dataOut, path.join(ROOT, 'datasets/taco-mini'));
   assert.equal(c.project, path.join(ROOT, 'runs/train'));
   assert.equal(c.name, 'part1-mini-yolov8n-160-e30');

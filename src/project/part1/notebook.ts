@@ -37,7 +37,7 @@ A YOLOv8 waste detector on TACO with the 7 detect-waste categories, in TypeScrip
 - **Evaluating the Model**: Predicting on the test set · COCO evaluation
 - **Results and Discussion**: Training and Validation results · YOLO test results · COCO evaluation results
 
-**Configuration.** The next cell reads every setting from environment variables. With none set, it runs the quick demo: the SYNTHETIC TACO-mini (generated here, 48 images), YOLOv8n at 160x160 for 30 epochs on the wasm backend, a few minutes on a laptop CPU. The real experiment is the same notebook on a GPU server with \`TACO_DIR\` set, which switches the defaults to YOLOv8x, 100 epochs, 640x640:
+**Configuration.** The next cell reads every setting from environment variables. With none set, it runs the quick demo: the SYNTHETIC TACO-mini (generated here, 48 images), YOLOv8n at 160x160 for 30 epochs on the fastest CPU engine available (the native oneDNN engine when it is built, about a minute; else wasm, a few minutes). The real experiment is the same notebook on a GPU server with \`TACO_DIR\` set, which switches the defaults to YOLOv8x, 100 epochs, 640x640:
 
 \`\`\`sh
 TACO_DIR=/data/TACO TACO_BACKEND=tensorflow npx taco nb run notebooks/Part1_MiniProject.ipynb --timeout 86400
