@@ -312,7 +312,35 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// optimizerStep(kind, p, g, m, v, hyper): kind 0 SGD, 1 Adam, 2 AdamW; p, m (and v for Adam) are
+// updated in place. hyper: SGD [lr, momentum, wd, first]; Adam/AdamW see taco::AdamHyper (kind only names it).
+Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  if (kind < 0 || kind > 2) throw Napi::RangeError::New(env, "optimizerStep: unknown optimizer kind");
+  if (!info[1].IsTypedArray()) throw Napi::TypeError::New(env, "optimizerStep: p must be a Float32Array");
+  const size_t n = info[1].As<Napi::TypedArray>().ElementLength();
+  float* p = f32(info[1], n, "p");
+  const float* g = f32(info[2], n, "g");
+  float* m = f32(info[3], n, "m");
+  if (!info[5].IsArray()) throw Napi::TypeError::New(env, "optimizerStep: hyper must be an array of numbers");
+  auto ha = info[5].As<Napi::Array>();
+  std::vector<double> h(ha.Length());
+  for (uint32_t i = 0; i < ha.Length(); i++) h[i] = ha.Get(i).As<Napi::Number>().DoubleValue();
+  if (kind == 0) {
+    if (h.size() != 4) throw Napi::RangeError::New(env, "optimizerStep: SGD takes [lr, momentum, wd, first]");
+    taco::sgdStep(int64_t(n), p, g, m, float(h[0]), float(h[1]), float(h[2]), h[3] != 0);
+  } else {
+    if (h.size() != 9) throw Napi::RangeError::New(env, "optimizerStep: Adam takes [beta1, 1-beta1, beta2, 1-beta2, eps, l2, keep, sqrtBc2, stepSize]");
+    float* v = f32(info[4], n, "v");
+    const taco::AdamHyper hp{float(h[0]), float(h[1]), float(h[2]), float(h[3]), float(h[4]), float(h[5]), float(h[6]), float(h[7]), float(h[8])};
+    taco::adamStep(int64_t(n), p, g, m, v, hp);
+  }
+  return env.Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
   exports.Set("convForward", Napi::Function::New(env, ConvForward));
   exports.Set("convBackwardData", Napi::Function::New(env, ConvBackwardData));
   exports.Set("convBackwardWeights", Napi::Function::New(env, ConvBackwardWeights));

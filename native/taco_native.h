@@ -45,4 +45,14 @@ void maxPoolSameBackward(int64_t n, int64_t h, int64_t w, int64_t c, const float
 void upsample2x(int64_t n, int64_t h, int64_t w, int64_t c, const float* x, float* y);
 void upsample2xBackward(int64_t n, int64_t h, int64_t w, int64_t c, const float* dy, float* dx);
 
+/** One SGD step (nesterov, dampening 0, L2 decay wd) on p and its momentum buffer, in place. */
+void sgdStep(int64_t n, float* p, const float* g, float* buf, float lr, float mom, float wd, bool first);
+/** Adam's scalars, each rounded to float32 from the same double the tfjs path rounds:
+ *  l2 = wd for Adam (0 for AdamW), keep = 1 - lr*wd for AdamW (1 for Adam), om = 1 - beta, stepSize = lr / (1 - beta1^t). */
+struct AdamHyper {
+  float beta1, om1, beta2, om2, eps, l2, keep, sqrtBc2, stepSize;
+};
+/** One Adam (L2 decay) or AdamW (decoupled decay) step on p, m, v in place. */
+void adamStep(int64_t n, float* p, const float* g, float* m, float* v, const AdamHyper& h);
+
 }  // namespace taco

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParamGroup } from './param-groups';
+import { fusedStep, fusedStepAvailable } from '../engine/native/optimizer_step';
 
 /**
  * The optimizers ultralytics offers, with PyTorch's update rules (so runs compare with ultralytics):
@@ -61,16 +62,26 @@ export class GroupOptimizer {
     let s = this.slots.get(v);
     if (!s) {
       const n = this.name === 'SGD' ? 1 : 2;
-      s = Array.from({ length: n }, () => tf.variable(tf.zerosLike(v), false));
+      // tidy disposes the zeros tensor, so each slot owns its array alone (the fused native step
+      // updates such arrays in place) and no tensor outlives the optimizer.
+      s = Array.from({ length: n }, () => tf.tidy(() => tf.variable(tf.zerosLike(v), false)));
       this.slots.set(v, s);
     }
     return s;
   }
 
-  /** Applies one update. `grads` maps variable name to its gradient (missing = no update). */
-  apply(grads: Record<string, tf.Tensor>): void {
+  /**
+   * Applies one update. `grads` maps variable name to its gradient (missing = no update). On the
+   * native backend each parameter takes one fused native call (parameter, slots, in place); elsewhere,
+   * or with `fused: false`, plain tfjs ops. Both follow the same float32 arithmetic.
+   */
+  apply(grads: Record<string, tf.Tensor>, opts: { fused?: boolean } = {}): void {
     this.t += 1;
     const t = this.t;
+    if (opts.fused !== false && fusedStepAvailable()) {
+      this.applyFused(grads, t);
+      return;
+    }
     for (let gi = 0; gi < this.groups.length; gi++) {
       const g = this.groups[gi];
       const lr = this.lr[gi];
@@ -107,6 +118,26 @@ export class GroupOptimizer {
             p.assign(tf.sub(base, tf.mul(tf.div(m, denom), lr / bc1)));
           }
         });
+      }
+    }
+  }
+
+  private applyFused(grads: Record<string, tf.Tensor>, t: number): void {
+    const b2 = this.beta2;
+    for (let gi = 0; gi < this.groups.length; gi++) {
+      const g = this.groups[gi];
+      const lr = this.lr[gi];
+      const mom = this.momentum[gi];
+      const wd = g.weightDecay;
+      // Every scalar is computed in double exactly as the tfjs path computes the scalars it passes to its ops.
+      const hyper = this.name === 'SGD'
+        ? [lr, mom, wd, t === 1 ? 1 : 0]
+        : [mom, 1 - mom, b2, 1 - b2, this.eps, this.name === 'Adam' ? wd : 0, this.name === 'AdamW' && wd ? 1 - lr * wd : 1,
+          Math.sqrt(1 - Math.pow(b2, t)), lr / (1 - Math.pow(mom, t))];
+      for (let i = 0; i < g.vars.length; i++) {
+        const grad = grads[g.names[i]];
+        if (!grad) continue;
+        fusedStep(this.name, g.vars[i], this.slotsFor(g.vars[i]), grad, hyper);
       }
     }
   }
@@ -150,7 +181,8 @@ export class GroupOptimizer {
           const data = get(`${g.names[i]}#${k}`);
           if (!data) return;
           if (data.length !== v.size) throw new Error(`optimizer slot ${g.names[i]}#${k} has ${data.length} values, expected ${v.size}`);
-          slot.assign(tf.tensor(data, v.shape));
+          // A copy: tf.tensor may adopt `data`, and the fused step writes slots in place.
+          tf.tidy(() => slot.assign(tf.tensor(data.slice(), v.shape)));
         });
       });
     }

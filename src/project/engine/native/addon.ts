@@ -34,6 +34,11 @@ export interface NativeAddon {
   upsample2xBackward(n: number, h: number, w: number, c: number, dy: Float32Array, dx: Float32Array): void;
   /** c[b] = op(a[b]) x op(b[b]) (row-major [m, k] x [k, n] before transposes); a batch of 1 broadcasts. */
   matmul(batchA: number, batchB: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean, a: Float32Array, b: Float32Array, c: Float32Array): void;
+  /**
+   * One optimizer step on p and its moment buffers in place (kind 0 SGD, 1 Adam, 2 AdamW; v only for
+   * Adam). hyper: SGD [lr, momentum, wd, first 0|1]; Adam [beta1, 1-beta1, beta2, 1-beta2, eps, l2, keep, sqrtBc2, stepSize].
+   */
+  optimizerStep(kind: number, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array | null, hyper: number[]): void;
   info(): { onednn: string; threads: number };
   setThreads(n: number): void;
 }
