@@ -29,6 +29,18 @@ export function register(program: Command): void {
       if (opts.backend) process.env.TACO_BACKEND = opts.backend;
       const log = (s: string): boolean => process.stderr.write(`${s}\n`);
 
+      // The fast CPU engine: build (or rebuild) it when the machine can and TACO_BACKEND does not rule it out.
+      if (!process.env.TACO_BACKEND || process.env.TACO_BACKEND === 'native') {
+        const { addonBuildProblem } = await import('../../project/engine/native/addon');
+        const problem = addonBuildProblem();
+        if (problem) {
+          const { buildAddon } = await import('../../project/engine/native/build');
+          log(`[0/4] native engine: ${problem}; building it (needs g++ and libdnnl-dev)...`);
+          const b = buildAddon();
+          log(b.ok ? '      built: training runs on the native oneDNN engine' : `      not built (${b.log.trim().split('\n').slice(-1)[0]}); training runs on wasm`);
+        }
+      }
+
       const cfg = part1Config();
       log(`[1/4] dataset: ${cfg.tacoDir ?? 'TACO-mini (SYNTHETIC)'} -> ${path.relative(root, cfg.dataOut)}`);
       const { prepareForConfig } = await import('../../project/part1/dataset');

@@ -53,12 +53,28 @@ let cached: NativeAddon | undefined;
 let failure: string | undefined;
 
 /** The addon, or an Error saying why it is unavailable (not built, or built but not loadable). */
+/** Newest modification time of the addon's C++ sources (native/*.cc, *.h, *.gyp); 0 without them. */
+export function sourcesMtimeMs(): number {
+  const src = path.join(repoRoot, 'native');
+  if (!fs.existsSync(src)) return 0;
+  return Math.max(0, ...fs.readdirSync(src).filter((f) => /\.(cc|h|gyp)$/.test(f)).map((f) => fs.statSync(path.join(src, f)).mtimeMs));
+}
+
+/** Why the built addon cannot be used as it is (missing, or older than its sources), or undefined. */
+export function addonBuildProblem(file = addonPath): string | undefined {
+  if (!fs.existsSync(file)) return `addon not built (${path.relative(process.cwd(), file) || file} is missing; run \`npx taco native build\`, which needs g++ and libdnnl-dev)`;
+  // An addon built from older sources lacks functions the TypeScript side now calls: rebuild, never load it.
+  if (file === addonPath && fs.statSync(file).mtimeMs < sourcesMtimeMs()) return 'addon is older than native/ sources (run `npx taco native build` again)';
+  return undefined;
+}
+
 export function loadAddon(): NativeAddon {
   if (cached) return cached;
   if (failure) throw new Error(failure);
   const file = process.env.TACO_NATIVE_ADDON ?? addonPath;
-  if (!fs.existsSync(file)) {
-    failure = `addon not built (${path.relative(process.cwd(), file) || file} is missing; run \`npx taco native build\`, which needs g++ and libdnnl-dev)`;
+  const problem = addonBuildProblem(file);
+  if (problem) {
+    failure = problem;
     throw new Error(failure);
   }
   // libgomp reads its wait policy once, when the addon (and libdnnl) load. Its default spins waiting
