@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { commitCheckpoint, pendingName } from './checkpoint-commit';
+import type { CommitRequest } from './checkpoint-worker-main';
 import * as tf from '@tensorflow/tfjs-core';
-import { SafeTensor, readSafetensors, writeSafetensors } from '../model/safetensors';
+import { SafeFile, SafeTensor, encodeSafetensors, readSafetensors } from '../model/safetensors';
 import { loadWeights, stateDict } from '../model/weights';
 import type { YoloModel } from '../model/yolo';
 import type { ModelEma } from './ema';
@@ -12,8 +15,10 @@ import type { GroupOptimizer, OptimizerState } from './optimizer';
  *   <tag>.safetensors       the EMA weights with ultralytics names: what users load for inference,
  *   <tag>.state.safetensors the raw (non-EMA) model tensors and the optimizer moments, for resume,
  *   <tag>.json              the trainer's scalars (epoch, RNG, optimizer lr/momentum, best fitness, args).
- * The JSON is written last and names a token that both tensor files carry in their metadata, so a
- * checkpoint interrupted half-way is never taken for a complete one.
+ * The JSON is the commit point and names a token that both tensor files carry in their metadata. The
+ * tensor files are first written complete as <tag>.pending.*, then the JSON, then they are renamed into
+ * place: a kill before the JSON leaves the previous checkpoint whole, a kill after it leaves the new
+ * files under their pending names, which loading recognises by the token and moves into place.
  */
 export interface TrainerState {
   /** Last complete epoch (0-based); a resumed run starts at epoch + 1. */
@@ -33,12 +38,21 @@ export interface TrainerState {
   savedAt: string;
 }
 
+const TENSOR_EXTS = ['.safetensors', '.state.safetensors'];
+
 function toSafe(t: tf.Tensor): SafeTensor {
   return { dtype: 'F32', shape: t.shape.slice(), data: Float32Array.from(t.dataSync() as Float32Array) };
 }
 
-export function saveCheckpoint(dir: string, tag: string, model: YoloModel, ema: ModelEma, opt: GroupOptimizer, state: Omit<TrainerState, 'token' | 'savedAt'>): void {
-  fs.mkdirSync(dir, { recursive: true });
+/** A checkpoint's bytes, taken synchronously between steps so that writing them can happen later. */
+export interface CheckpointSnapshot {
+  tag: string;
+  /** Tensor files by extension, written before the JSON that names their token. */
+  files: { ext: string; bytes: Buffer }[];
+  json: string;
+}
+
+export function snapshotCheckpoint(tag: string, model: YoloModel, ema: ModelEma, opt: GroupOptimizer, state: Omit<TrainerState, 'token' | 'savedAt'>): CheckpointSnapshot {
   const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-e${state.epoch}`;
   const meta = { token, epoch: String(state.epoch) };
   // EMA weights as a normal ultralytics-named state dict: swap them in, export, swap back.
@@ -49,26 +63,120 @@ export function saveCheckpoint(dir: string, tag: string, model: YoloModel, ema: 
   const emaDict = stateDict(model);
   for (const [k, v] of named) v.assign(backup.get(k)!);
   backup.forEach((t) => t.dispose());
-  writeSafetensors(path.join(dir, `${tag}.safetensors`), emaDict, { format: 'pt', arch: `yolov8${model.scale}`, nc: String(model.nc), ...meta });
+  const emaBytes = encodeSafetensors(emaDict, { format: 'pt', arch: `yolov8${model.scale}`, nc: String(model.nc), ...meta });
 
   const st = new Map<string, SafeTensor>();
   for (const [k, v] of named) st.set(`model/${k}`, toSafe(v));
   for (const [k, v] of opt.slotTensors()) st.set(`optim/${k}`, toSafe(v));
-  writeSafetensors(path.join(dir, `${tag}.state.safetensors`), st, meta);
+  const stBytes = encodeSafetensors(st, meta);
 
   const full: TrainerState = { ...state, emaUpdates: ema.updates, token, savedAt: new Date().toISOString() };
-  const jf = path.join(dir, `${tag}.json`);
-  fs.writeFileSync(`${jf}.tmp`, JSON.stringify(full, null, 1));
-  fs.renameSync(`${jf}.tmp`, jf);
+  return {
+    tag,
+    files: [
+      { ext: '.safetensors', bytes: emaBytes },
+      { ext: '.state.safetensors', bytes: stBytes },
+    ],
+    json: JSON.stringify(full, null, 1),
+  };
 }
 
-/** Copies a complete checkpoint under another tag (best = last at an improving epoch), JSON last. */
-export function copyCheckpoint(dir: string, from: string, to: string): void {
-  for (const ext of ['.safetensors', '.state.safetensors', '.json']) {
-    const dst = path.join(dir, `${to}${ext}`);
-    fs.copyFileSync(path.join(dir, `${from}${ext}`), `${dst}.tmp`);
-    fs.renameSync(`${dst}.tmp`, dst);
+/** The commits that write a snapshot, then (optionally) copy it under another tag, all from its files. */
+function snapshotCommits(dir: string, snap: CheckpointSnapshot, copyTo?: string): CommitRequest['commits'] {
+  const commits: CommitRequest['commits'] = [{ tag: snap.tag, tensors: snap.files.map((f) => ({ ext: f.ext, from: f.bytes })), json: snap.json }];
+  if (copyTo) commits.push({ tag: copyTo, tensors: TENSOR_EXTS.map((ext) => ({ ext, from: { copy: path.join(dir, `${snap.tag}${ext}`) } })), json: { copy: path.join(dir, `${snap.tag}.json`) } });
+  return commits;
+}
+
+/** Writes a snapshot as `snap.tag` in `dir` on this thread (see the layout above). */
+export function writeCheckpointSnapshot(dir: string, snap: CheckpointSnapshot, copyTo?: string): void {
+  for (const c of snapshotCommits(dir, snap, copyTo)) commitCheckpoint(dir, c.tag, c.tensors, c.json);
+}
+
+/**
+ * Writes checkpoints in the background: the tensors are snapshotted at once (the next step changes
+ * them), the files are written on a worker thread with synchronous fs calls, so the writes go on while
+ * the step holds the main thread (promise-based fs would only advance when the step yields). One write
+ * at a time, in order; `flush` waits for the last and reports a failed write (so does the next `save`).
+ */
+export class CheckpointWriter {
+  private worker: Worker | undefined;
+  private pending: Promise<void> = Promise.resolve();
+  private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private nextId = 1;
+
+  constructor(readonly dir: string) {}
+
+  private start(): Worker {
+    const w = new Worker(path.join(__dirname, 'checkpoint-worker.js'));
+    w.unref();
+    w.on('message', (r: { id: number; error?: string }) => {
+      const s = this.settle;
+      this.settle = undefined;
+      w.unref();
+      if (r.error !== undefined) s?.reject(new Error(`checkpoint write failed: ${r.error}`));
+      else s?.resolve();
+    });
+    const fail = (e: Error) => {
+      this.worker = undefined;
+      this.settle?.reject(e);
+      this.settle = undefined;
+    };
+    w.on('error', (e) => fail(new Error(`checkpoint writer failed: ${e.message}`)));
+    w.on('exit', (code) => fail(new Error(`checkpoint writer exited (code ${code})`)));
+    return w;
   }
+
+  async save(snap: CheckpointSnapshot, copyTo?: string): Promise<void> {
+    await this.pending;
+    const w = (this.worker ??= this.start());
+    const req: CommitRequest = { id: this.nextId++, dir: this.dir, commits: snapshotCommits(this.dir, snap, copyTo) };
+    this.pending = new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+      // Held while a write is in flight, so the process cannot exit before the checkpoint is on disk.
+      w.ref();
+      // Moved, not copied, when a file's bytes own their memory (a pooled Buffer must be copied).
+      w.postMessage(req, snap.files.filter((f) => f.bytes.byteOffset === 0 && f.bytes.byteLength === f.bytes.buffer.byteLength).map((f) => f.bytes.buffer as ArrayBuffer));
+    });
+    // A failure surfaces at the next save or flush; until then it must not count as unhandled.
+    this.pending.catch(() => {});
+  }
+
+  flush(): Promise<void> {
+    return this.pending;
+  }
+
+  /** Waits for the last write, then stops the thread. */
+  async close(): Promise<void> {
+    try {
+      await this.pending;
+    } finally {
+      const w = this.worker;
+      this.worker = undefined;
+      if (w) {
+        w.removeAllListeners('exit');
+        // Not awaited (the writes are done): awaiting an unref'd thread's exit can leave the event loop empty.
+        void w.terminate();
+      }
+    }
+  }
+}
+
+/**
+ * The tensor file that belongs to the JSON's save: in place, or still under its pending name when the
+ * process died between the JSON and the renames (then the rename is finished here).
+ */
+export function readCommitted(dir: string, tag: string, ext: string, token: string): SafeFile {
+  const final = path.join(dir, `${tag}${ext}`);
+  const pend = path.join(dir, pendingName(tag, ext));
+  for (const f of [final, pend]) {
+    if (!fs.existsSync(f)) continue;
+    const file = readSafetensors(f);
+    if (file.metadata?.token !== token) continue;
+    if (f === pend) fs.renameSync(pend, final);
+    return file;
+  }
+  throw new Error(`${final}: belongs to another save than ${tag}.json (interrupted write?)`);
 }
 
 /** Reads a checkpoint back into the model, EMA and optimizer; returns the trainer state. */
@@ -81,11 +189,8 @@ export function loadCheckpoint(dir: string, tag: string, model: YoloModel, ema: 
   } catch (e) {
     throw new Error(`${jf}: unreadable checkpoint state (${(e as Error).message})`);
   }
-  const emaFile = readSafetensors(path.join(dir, `${tag}.safetensors`));
-  const stFile = readSafetensors(path.join(dir, `${tag}.state.safetensors`));
-  for (const [f, file] of [[`${tag}.safetensors`, emaFile], [`${tag}.state.safetensors`, stFile]] as const) {
-    if (file.metadata?.token !== state.token) throw new Error(`${path.join(dir, f)}: belongs to another save than ${tag}.json (interrupted write?)`);
-  }
+  const emaFile = readCommitted(dir, tag, '.safetensors', state.token);
+  const stFile = readCommitted(dir, tag, '.state.safetensors', state.token);
   // EMA first (through the model's loader, which handles OIHW), then the raw weights on top.
   loadWeights(model, emaFile);
   const named = model.namedTensors();

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './rng';
 import { Boxes, RgbImage, Sample } from './augment/image';
 import { resizeLongSide } from './augment/letterbox';
-import { AugmentHyp, augmentSample, letterboxSample } from './augment/pipeline';
+import { AugmentHyp, letterboxSample } from './augment/pipeline';
+import { assembleBatch, BatchPlan, collatePixels, SamplePlan } from './batch-assembly';
 
 /** One image of a YOLO split, labels normalised cx, cy, w, h (the YOLO txt format). */
 export interface LabeledImage {
@@ -91,23 +92,32 @@ export class ImageCache {
 }
 
 export function collate(samples: Sample[], imgsz: number, indices: number[]): Batch {
+  return toBatch(collatePixels(samples, imgsz), samples, imgsz, indices);
+}
+
+/** Wraps collated pixels [B, S, S, 3] and the samples' boxes as a batch (targets normalised cx, cy, w, h). */
+export function toBatch(px: Float32Array, samples: Sample[], imgsz: number, indices: number[]): Batch {
   const B = samples.length;
-  const px = new Float32Array(B * imgsz * imgsz * 3);
   const batchIdx: number[] = [];
   const cls: number[] = [];
   const bboxes: number[][] = [];
   samples.forEach((s, b) => {
-    const d = s.image.data;
-    const off = b * imgsz * imgsz * 3;
-    for (let k = 0; k < d.length; k++) px[off + k] = d[k] / 255;
+    const xy = s.boxes.xyxy;
     for (let i = 0; i < s.boxes.cls.length; i++) {
-      const [x1, y1, x2, y2] = s.boxes.xyxy.subarray(i * 4, i * 4 + 4);
+      const x1 = xy[i * 4], y1 = xy[i * 4 + 1], x2 = xy[i * 4 + 2], y2 = xy[i * 4 + 3];
       batchIdx.push(b);
       cls.push(s.boxes.cls[i]);
       bboxes.push([(x1 + x2) / 2 / imgsz, (y1 + y2) / 2 / imgsz, (x2 - x1) / imgsz, (y2 - y1) / imgsz]);
     }
   });
   return { images: tf.tensor4d(px, [B, imgsz, imgsz, 3]), targets: { batchIdx, cls, bboxes }, samples, indices };
+}
+
+/** A batch's random draws, made on the main thread, and the decoded images it needs (by index). */
+export interface PlannedBatch {
+  plan: BatchPlan;
+  used: number[];
+  images: Map<number, Sample>;
 }
 
 /**
@@ -131,27 +141,42 @@ export class TrainLoader {
     return this.rng.shuffle(Array.from({ length: this.cache.size }, (_, i) => i));
   }
 
-  async makeBatch(indices: number[], mosaic: boolean): Promise<Batch | undefined> {
+  /**
+   * Draws the batch's randomness from the loader's rng (one seed per decoded image, in order) and
+   * waits for the images it needs. Plans must be made in batch order for the stream to replay.
+   */
+  async planBatch(indices: number[], mosaic: boolean): Promise<PlannedBatch | undefined> {
     // Mosaic partners are drawn from the rng here so they can be decoded before augmentation.
     const n = this.cache.size;
     const loaded = await Promise.all(indices.map((i) => this.cache.get(i)));
-    const samples: Sample[] = [];
+    const items: SamplePlan[] = [];
     const used: number[] = [];
+    const images = new Map<number, Sample>();
     for (let k = 0; k < indices.length; k++) {
       if (!loaded[k]) continue;
+      images.set(indices[k], loaded[k]!);
       const partners: number[] = [];
-      const localRng = new Rng(this.rng.nextU32());
-      const preview = new Rng(localRng.getState());
+      const seed = this.rng.nextU32();
+      const preview = new Rng(seed);
       // Peek the partner ids the augmentation will draw (same rng stream), then make sure they are decoded.
       if (mosaic && preview.random() < this.hyp.mosaic) for (let j = 0; j < 3; j++) partners.push(preview.int(n));
       const got = await Promise.all(partners.map((p) => this.cache.get(p)));
-      const fallback = loaded[k]!;
-      const getter = (i: number): Sample => (i === indices[k] ? fallback : this.cache.peek(i) ?? got[partners.indexOf(i)] ?? fallback);
-      samples.push(augmentSample(indices[k], n, getter, this.cache.imgsz, this.hyp, mosaic, localRng));
+      got.forEach((g, j) => {
+        if (g) images.set(partners[j], g);
+      });
+      items.push({ index: indices[k], seed, partners });
       used.push(indices[k]);
     }
-    if (samples.length === 0) return undefined;
-    return collate(samples, this.cache.imgsz, used);
+    if (items.length === 0) return undefined;
+    return { plan: { items, mosaic }, used, images };
+  }
+
+  /** Plans and builds a batch on this thread (the trainer builds on a worker; see batch-pipeline.ts). */
+  async makeBatch(indices: number[], mosaic: boolean): Promise<Batch | undefined> {
+    const p = await this.planBatch(indices, mosaic);
+    if (!p) return undefined;
+    const { px, samples } = assembleBatch(p.plan, this.cache.size, (i) => p.images.get(i), this.cache.imgsz, this.hyp);
+    return toBatch(px, samples, this.cache.imgsz, p.used);
   }
 }
 

@@ -8,9 +8,10 @@ import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
 import { loadWeights } from '../model/weights';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
-import { copyCheckpoint, loadCheckpoint, saveCheckpoint, TrainerState } from './checkpoint';
+import { CheckpointWriter, loadCheckpoint, snapshotCheckpoint, TrainerState } from './checkpoint';
+import { BatchPipeline } from './batch-pipeline';
 import { ModelEma } from './ema';
-import { ImageCache, LabeledImage, TrainLoader } from './loader';
+import { Batch, ImageCache, LabeledImage, TrainLoader } from './loader';
 import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
 import { buildParamGroups, scaledWeightDecay } from './param-groups';
 import { appendResult, ResultRow, truncateResults } from './results-csv';
@@ -105,6 +106,15 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   }
   log(`train: ${runDir} | yolov8${scale} nc=${nc} imgsz=${args.imgsz} batch=${args.batch} epochs=${args.epochs} | backend ${choice.name} | ${trainItems.length} train, ${valItems.length} val images`);
 
+  const trainCache = new ImageCache(trainItems, args.imgsz, args.cache);
+  const valCache = new ImageCache(valItems, args.imgsz, args.cache);
+  // With a RAM cache (ultralytics cache=ram), decoding starts now, in libvips' threads, while the model
+  // and optimizer are built; the epochs then find most images ready.
+  if (args.cache) {
+    trainCache.prefetch(trainItems.map((_, i) => i));
+    valCache.prefetch(valItems.map((_, i) => i));
+  }
+
   const model: YoloModel = createYolo({ scale, nc, seed: args.seed });
   if (args.weights && !input.resume) {
     const rep = loadWeights(model, args.weights, { strict: false });
@@ -151,8 +161,6 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     log(`resume: from epoch ${startEpoch + 1} of ${args.epochs} (${path.join(weightsDir, 'last.json')})`);
   }
 
-  const trainCache = new ImageCache(trainItems, args.imgsz, args.cache);
-  const valCache = new ImageCache(valItems, args.imgsz, args.cache);
   const loader = new TrainLoader(trainCache, args.batch, args.augment, rng);
   const nw = warmupIterations(args.warmupEpochs, nb);
   const secondsPerEpoch: number[] = [];
@@ -160,126 +168,167 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   let last: ResultRow | undefined;
   let stoppedEarly = false;
   const accGrads = new Map<string, tf.Tensor>();
-
-  for (let epoch = startEpoch; epoch < args.epochs; epoch++) {
-    const tEpoch = Date.now();
-    const mosaic = epoch < args.epochs - args.closeMosaic;
+  // Batch k+1 is augmented on a worker thread while step k runs; checkpoints are written in the background.
+  const pipeline = BatchPipeline.create(loader, args.cache);
+  const checkpoints = new CheckpointWriter(weightsDir);
+  /** An epoch's shuffled batches, its first batch already being built. Planned in epoch order (it draws from the rng). */
+  const planEpoch = (epoch: number) => {
     const order = loader.epochOrder();
     const batches: number[][] = [];
     for (let i = 0; i < order.length; i += args.batch) batches.push(order.slice(i, i + args.batch));
-    const nBatches = args.maxBatches > 0 ? Math.min(args.maxBatches, batches.length) : batches.length;
+    const mosaic = epoch < args.epochs - args.closeMosaic;
     trainCache.prefetch(batches[0]);
-    const bar = progress(nBatches, `epoch ${epoch + 1}/${args.epochs}`);
-    const tloss: [number, number, number] = [0, 0, 0];
-    let seen = 0;
-    let settings = stepSettings({ ni: 0, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
-    for (let i = 0; i < nBatches; i++) {
-      const ni = i + nb * epoch;
-      settings = stepSettings({ ni, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
-      settings.lr.forEach((l, g) => (opt.lr[g] = l));
-      settings.momentum.forEach((m, g) => (opt.momentum[g] = m));
-      const tData = Date.now();
-      const batch = await loader.makeBatch(batches[i], mosaic);
-      if (i + 1 < nBatches) trainCache.prefetch(batches[i + 1]);
-      timing.data += (Date.now() - tData) / 1000;
-      if (!batch) continue;
-      const tStep = Date.now();
-      const { value, grads } = tf.variableGrads(() => {
-        const feats = model.forward(batch.images, true);
-        const out = detectionLoss(feats, batch.targets, { imgsz: [args.imgsz, args.imgsz], nc, strides: model.strides, hyp: { box: args.box, cls: args.cls, dfl: args.dfl } });
-        out.items.forEach((v: number, k: number) => (tloss[k] = (tloss[k] * seen + v) / (seen + 1)));
-        return out.loss;
-      }, trainable);
-      model.numBatchesTracked += 1;
-      batch.images.dispose();
-      const lossValue = value.dataSync()[0];
-      value.dispose();
-      if (!Number.isFinite(lossValue)) {
-        Object.values(grads).forEach((g) => g.dispose());
-        accGrads.forEach((g) => g.dispose());
-        const files = batch.indices.map((k) => trainItems[k].imagePath).join(', ');
-        throw new NanLossError(`loss is ${lossValue} at epoch ${epoch + 1}, batch ${i + 1} (images: ${files}); the last good checkpoint stays in ${weightsDir}`);
+    // Mosaic partners are any images: with a RAM cache, queue the whole split (behind the first batch) so they are decoded ahead.
+    if (trainCache.keep) trainCache.prefetch(order);
+    const first = pipeline.build(batches[0], mosaic);
+    first.catch(() => {});
+    return { batches, mosaic, first };
+  };
+  let upcoming: ReturnType<typeof planEpoch> | undefined;
+  try {
+    for (let epoch = startEpoch; epoch < args.epochs; epoch++) {
+      const tEpoch = Date.now();
+      const { batches, mosaic, first } = upcoming ?? planEpoch(epoch);
+      upcoming = undefined;
+      const nBatches = args.maxBatches > 0 ? Math.min(args.maxBatches, batches.length) : batches.length;
+      let next: Promise<Batch | undefined> | undefined = first;
+      const bar = progress(nBatches, `epoch ${epoch + 1}/${args.epochs}`);
+      const tloss: [number, number, number] = [0, 0, 0];
+      let seen = 0;
+      let settings = stepSettings({ ni: 0, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
+      for (let i = 0; i < nBatches; i++) {
+        const ni = i + nb * epoch;
+        settings = stepSettings({ ni, nw, epoch, epochs: args.epochs, lrf: args.lrf, shape: args.lrShape, initialLr: opt.initialLr, momentum: optCfg.momentum, warmupMomentum: args.warmupMomentum, warmupBiasLr, batch: args.batch, nbs: args.nbs, hasMomentum: optCfg.name === 'SGD' });
+        settings.lr.forEach((l, g) => (opt.lr[g] = l));
+        settings.momentum.forEach((m, g) => (opt.momentum[g] = m));
+        const tData = Date.now();
+        const batch = await next!;
+        next = undefined;
+        if (i + 1 < nBatches) {
+          trainCache.prefetch(batches[i + 1]);
+          if (i + 2 < nBatches) trainCache.prefetch(batches[i + 2]);
+          next = pipeline.build(batches[i + 1], mosaic);
+          // If a NaN stops the run, the batch in flight is dropped unseen.
+          next.catch(() => {});
+          // Let the next batch's plan reach the worker (its images are usually cached) before the step holds the thread.
+          await new Promise((r) => setImmediate(r));
+        }
+        timing.data += (Date.now() - tData) / 1000;
+        if (!batch) continue;
+        const tStep = Date.now();
+        const { value, grads } = tf.variableGrads(() => {
+          const feats = model.forward(batch.images, true);
+          const out = detectionLoss(feats, batch.targets, { imgsz: [args.imgsz, args.imgsz], nc, strides: model.strides, hyp: { box: args.box, cls: args.cls, dfl: args.dfl } });
+          out.items.forEach((v: number, k: number) => (tloss[k] = (tloss[k] * seen + v) / (seen + 1)));
+          return out.loss;
+        }, trainable);
+        model.numBatchesTracked += 1;
+        batch.images.dispose();
+        const lossValue = value.dataSync()[0];
+        value.dispose();
+        if (!Number.isFinite(lossValue)) {
+          Object.values(grads).forEach((g) => g.dispose());
+          accGrads.forEach((g) => g.dispose());
+          const files = batch.indices.map((k) => trainItems[k].imagePath).join(', ');
+          throw new NanLossError(`loss is ${lossValue} at epoch ${epoch + 1}, batch ${i + 1} (images: ${files}); the last good checkpoint stays in ${weightsDir}`);
+        }
+        for (const [vn, g] of Object.entries(grads)) {
+          const k = varName.get(vn)!;
+          const prev = accGrads.get(k);
+          if (prev) {
+            accGrads.set(k, tf.add(prev, g));
+            prev.dispose();
+            g.dispose();
+          } else accGrads.set(k, g);
+        }
+        seen++;
+        iterationsDone++;
+        if (ni - lastOptStep >= settings.accumulate) {
+          const norm = globalNorm(accGrads);
+          const scaleBy = norm > 10 ? 10 / (norm + 1e-6) : 1; // clip_grad_norm_(max_norm=10)
+          const gmap: Record<string, tf.Tensor> = {};
+          for (const [k, g] of accGrads) gmap[k] = scaleBy === 1 ? g : tf.mul(g, scaleBy);
+          opt.apply(gmap);
+          if (scaleBy !== 1) Object.values(gmap).forEach((g) => g.dispose());
+          accGrads.forEach((g) => g.dispose());
+          accGrads.clear();
+          ema.update(named);
+          lastOptStep = ni;
+        }
+        timing.step += (Date.now() - tStep) / 1000;
+        const el = (Date.now() - tEpoch) / 1000;
+        bar.update(i + 1, `box ${tloss[0].toFixed(3)} cls ${tloss[1].toFixed(3)} dfl ${tloss[2].toFixed(3)} | ${((seen * args.batch) / el).toFixed(2)} img/s`);
       }
-      for (const [vn, g] of Object.entries(grads)) {
-        const k = varName.get(vn)!;
-        const prev = accGrads.get(k);
-        if (prev) {
-          accGrads.set(k, tf.add(prev, g));
-          prev.dispose();
-          g.dispose();
-        } else accGrads.set(k, g);
+      bar.done();
+      // The epoch's random draws are complete: this is the state a resumed run starts the next epoch from.
+      const rngState = rng.getState();
+      if (epoch + 1 < args.epochs) {
+        // The next epoch's first batch is built on the worker while validation and the checkpoint run here.
+        upcoming = planEpoch(epoch + 1);
+        await new Promise((r) => setImmediate(r));
       }
-      seen++;
-      iterationsDone++;
-      if (ni - lastOptStep >= settings.accumulate) {
-        const norm = globalNorm(accGrads);
-        const scaleBy = norm > 10 ? 10 / (norm + 1e-6) : 1; // clip_grad_norm_(max_norm=10)
-        const gmap: Record<string, tf.Tensor> = {};
-        for (const [k, g] of accGrads) gmap[k] = scaleBy === 1 ? g : tf.mul(g, scaleBy);
-        opt.apply(gmap);
-        if (scaleBy !== 1) Object.values(gmap).forEach((g) => g.dispose());
-        accGrads.forEach((g) => g.dispose());
-        accGrads.clear();
-        ema.update(named);
-        lastOptStep = ni;
+      const isLast = epoch === args.epochs - 1;
+      let metrics: EpochMetrics | undefined;
+      const tVal = Date.now();
+      if ((args.val || isLast) && valItems.length > 0) {
+        const vbar = progress(valItems.length, '  val');
+        metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
+        vbar.done();
       }
-      timing.step += (Date.now() - tStep) / 1000;
-      const el = (Date.now() - tEpoch) / 1000;
-      bar.update(i + 1, `box ${tloss[0].toFixed(3)} cls ${tloss[1].toFixed(3)} dfl ${tloss[2].toFixed(3)} | ${((seen * args.batch) / el).toFixed(2)} img/s`);
+      timing.val += (Date.now() - tVal) / 1000;
+      const row: ResultRow = {
+        epoch: epoch + 1,
+        'train/box_loss': tloss[0],
+        'train/cls_loss': tloss[1],
+        'train/dfl_loss': tloss[2],
+        'metrics/precision(B)': metrics?.precision ?? 0,
+        'metrics/recall(B)': metrics?.recall ?? 0,
+        'metrics/mAP50(B)': metrics?.map50 ?? 0,
+        'metrics/mAP50-95(B)': metrics?.map ?? 0,
+        'val/box_loss': metrics?.valLoss[0] ?? 0,
+        'val/cls_loss': metrics?.valLoss[1] ?? 0,
+        'val/dfl_loss': metrics?.valLoss[2] ?? 0,
+        'lr/pg0': opt.lr[0],
+        'lr/pg1': opt.lr[1],
+        'lr/pg2': opt.lr[2],
+      };
+      appendResult(resultsCsv, row);
+      last = row;
+      const fit = metrics ? metrics.fitness : -Infinity;
+      const improved = fit > bestFitness || bestEpoch < 0;
+      if (improved) {
+        bestFitness = fit;
+        bestEpoch = epoch;
+      }
+      const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rngState, optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
+      const tCk = Date.now();
+      await checkpoints.save(snapshotCheckpoint('last', model, ema, opt, state), improved ? 'best' : undefined);
+      timing.checkpoint += (Date.now() - tCk) / 1000;
+      const sec = (Date.now() - tEpoch) / 1000;
+      secondsPerEpoch.push(sec);
+      timing.total += sec;
+      log(
+        `epoch ${epoch + 1}/${args.epochs}: box ${tloss[0].toFixed(4)} cls ${tloss[1].toFixed(4)} dfl ${tloss[2].toFixed(4)}` +
+          (metrics ? ` | P ${metrics.precision.toFixed(3)} R ${metrics.recall.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
+          ` | ${sec.toFixed(1)} s`,
+      );
+      hooks.onEpoch?.(row, metrics);
+      if (epoch - bestEpoch >= args.patience) {
+        log(`early stop: no improvement for ${args.patience} epochs (best epoch ${bestEpoch + 1})`);
+        stoppedEarly = true;
+        break;
+      }
     }
-    bar.done();
-    const isLast = epoch === args.epochs - 1;
-    let metrics: EpochMetrics | undefined;
-    const tVal = Date.now();
-    if ((args.val || isLast) && valItems.length > 0) {
-      const vbar = progress(valItems.length, '  val');
-      metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
-      vbar.done();
-    }
-    timing.val += (Date.now() - tVal) / 1000;
-    const row: ResultRow = {
-      epoch: epoch + 1,
-      'train/box_loss': tloss[0],
-      'train/cls_loss': tloss[1],
-      'train/dfl_loss': tloss[2],
-      'metrics/precision(B)': metrics?.precision ?? 0,
-      'metrics/recall(B)': metrics?.recall ?? 0,
-      'metrics/mAP50(B)': metrics?.map50 ?? 0,
-      'metrics/mAP50-95(B)': metrics?.map ?? 0,
-      'val/box_loss': metrics?.valLoss[0] ?? 0,
-      'val/cls_loss': metrics?.valLoss[1] ?? 0,
-      'val/dfl_loss': metrics?.valLoss[2] ?? 0,
-      'lr/pg0': opt.lr[0],
-      'lr/pg1': opt.lr[1],
-      'lr/pg2': opt.lr[2],
-    };
-    appendResult(resultsCsv, row);
-    last = row;
-    const fit = metrics ? metrics.fitness : -Infinity;
-    const improved = fit > bestFitness || bestEpoch < 0;
-    if (improved) {
-      bestFitness = fit;
-      bestEpoch = epoch;
-    }
-    const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rng.getState(), optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
-    const tCk = Date.now();
-    saveCheckpoint(weightsDir, 'last', model, ema, opt, state);
-    if (improved) copyCheckpoint(weightsDir, 'last', 'best');
-    timing.checkpoint += (Date.now() - tCk) / 1000;
-    const sec = (Date.now() - tEpoch) / 1000;
-    secondsPerEpoch.push(sec);
-    timing.total += sec;
-    log(
-      `epoch ${epoch + 1}/${args.epochs}: box ${tloss[0].toFixed(4)} cls ${tloss[1].toFixed(4)} dfl ${tloss[2].toFixed(4)}` +
-        (metrics ? ` | P ${metrics.precision.toFixed(3)} R ${metrics.recall.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
-        ` | ${sec.toFixed(1)} s`,
-    );
-    hooks.onEpoch?.(row, metrics);
-    if (epoch - bestEpoch >= args.patience) {
-      log(`early stop: no improvement for ${args.patience} epochs (best epoch ${bestEpoch + 1})`);
-      stoppedEarly = true;
-      break;
-    }
+  } finally {
+    // An early stop leaves the next epoch's first batch built but unused.
+    if (upcoming) await upcoming.first.then((b) => b?.images.dispose(), () => {});
+    // Whatever ends the run, the last checkpoint is complete on disk before it reports.
+    await pipeline.close();
+    const tFlush = Date.now();
+    await checkpoints.close();
+    const flushSec = (Date.now() - tFlush) / 1000;
+    timing.checkpoint += flushSec;
+    timing.total += flushSec;
   }
   const skipped = trainCache.failed.size + valCache.failed.size + trainSet.skipped.length + valSet.skipped.length;
   for (const [i, why] of [...trainCache.failed, ...valCache.failed]) log(`warning: skipped image ${i}: ${why}`);

@@ -1,0 +1,17 @@
+import { parentPort } from 'node:worker_threads';
+import { commitCheckpoint, FileSource } from './checkpoint-commit';
+
+export interface CommitRequest {
+  id: number;
+  dir: string;
+  commits: { tag: string; tensors: { ext: string; from: FileSource }[]; json: FileSource }[];
+}
+
+parentPort!.on('message', (req: CommitRequest) => {
+  try {
+    for (const c of req.commits) commitCheckpoint(req.dir, c.tag, c.tensors, c.json);
+    parentPort!.postMessage({ id: req.id });
+  } catch (e) {
+    parentPort!.postMessage({ id: req.id, error: (e as Error).message });
+  }
+});
