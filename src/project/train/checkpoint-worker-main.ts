@@ -1,4 +1,4 @@
-import { parentPort } from 'node:worker_threads';
+import { isMainThread, parentPort } from 'node:worker_threads';
 import { commitCheckpoint, FileSource } from './checkpoint-commit';
 
 export interface CommitRequest {
@@ -7,11 +7,16 @@ export interface CommitRequest {
   commits: { tag: string; tensors: { ext: string; from: FileSource }[]; json: FileSource }[];
 }
 
-parentPort!.on('message', (req: CommitRequest) => {
-  try {
-    for (const c of req.commits) commitCheckpoint(req.dir, c.tag, c.tensors, c.json);
-    parentPort!.postMessage({ id: req.id });
-  } catch (e) {
-    parentPort!.postMessage({ id: req.id, error: (e as Error).message });
-  }
-});
+function serve(): void {
+  parentPort!.on('message', (req: CommitRequest) => {
+    try {
+      for (const c of req.commits) commitCheckpoint(req.dir, c.tag, c.tensors, c.json);
+      parentPort!.postMessage({ id: req.id });
+    } catch (e) {
+      parentPort!.postMessage({ id: req.id, error: (e as Error).message });
+    }
+  });
+}
+
+// Importing this module elsewhere (a notebook, a test) does nothing: it serves only as a worker's entry.
+if (!isMainThread && parentPort) serve();
