@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Notebook, serializeNotebook, tslabNotebook, writeNotebookAtomic } from '../notebook/runner/nbformat';
+import { Notebook, serializeNotebook, sourceLines, tslabNotebook, writeNotebookAtomic } from '../notebook/runner/nbformat';
 import { Answer } from './types';
 import { TopicKey, answers, topics } from './index';
 
@@ -20,10 +20,7 @@ interface Cell {
   outputs?: unknown[];
 }
 
-const lines = (s: string): string[] => {
-  const parts = s.trim().split('\n');
-  return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l));
-};
+const lines = sourceLines;
 
 const markdown = (s: string): Cell => ({ cell_type: 'markdown', metadata: {}, source: lines(s) });
 

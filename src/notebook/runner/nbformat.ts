@@ -143,6 +143,12 @@ export function readNotebook(file: string): Notebook {
 }
 
 /** Jupyter's own layout (1-space indent, trailing newline), so executed notebooks diff cleanly against saved ones. */
+/** nbformat's `source` list: the text's lines, each but the last ending in a newline (trimmed first). */
+export function sourceLines(text: string): string[] {
+  const parts = text.trim().split('\n');
+  return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l));
+}
+
 /** A tslab (TypeScript kernel) notebook holding `cells`, as the project's notebook generators write it. */
 export function tslabNotebook(cells: unknown[]): Notebook {
   return {

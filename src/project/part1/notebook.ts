@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { PROJECT_ROOT } from './config';
-import { Notebook, serializeNotebook, tslabNotebook, writeNotebookAtomic } from '../../notebook/runner/nbformat';
+import { Notebook, serializeNotebook, sourceLines, tslabNotebook, writeNotebookAtomic } from '../../notebook/runner/nbformat';
 
 /**
  * Builds notebooks/Part1_MiniProject.ipynb: the seed's Part 1 headings and text, with thin code cells
@@ -18,10 +18,7 @@ interface Cell {
   outputs?: unknown[];
 }
 
-const lines = (s: string): string[] => {
-  const parts = s.trim().split('\n');
-  return parts.map((l, i) => (i < parts.length - 1 ? `${l}\n` : l));
-};
+const lines = sourceLines;
 
 type Spec = ['md' | 'code', string];
 
