@@ -6,6 +6,7 @@ import { addonUnavailable, loadAddon } from '../../src/project/engine/native/add
 import { GroupOptimizer, OptimizerName } from '../../src/project/train/optimizer';
 import { ParamGroup } from '../../src/project/train/param-groups';
 import { randomFloats } from './wasm-reference';
+import { torchReference } from '../helpers/torch-optim-reference';
 
 /**
  * The fused native optimizer step (one addon call per parameter, in place) against the plain tfjs path
@@ -88,18 +89,10 @@ test('fused native step follows PyTorch by hand', { skip }, async () => {
     opt.dispose(); p.dispose();
     return out;
   };
-  let p = 1, buf = 0;
-  g.forEach((gi, t) => { const d = gi + 0.01 * p; buf = t === 0 ? d : 0.9 * buf + d; p -= 0.1 * (d + 0.9 * buf); });
-  assert.ok(Math.abs(run('SGD') - p) <= 1e-6, `SGD ${run('SGD')} vs ${p}`);
+  const sgd = torchReference('SGD', g);
+  assert.ok(Math.abs(run('SGD') - sgd) <= 1e-6, `SGD ${run('SGD')} vs ${sgd}`);
   for (const name of ['Adam', 'AdamW'] as const) {
-    let q = 1, m = 0, v = 0;
-    g.forEach((gi, k) => {
-      const t = k + 1;
-      let d = gi;
-      if (name === 'AdamW') q *= 1 - 0.1 * 0.01; else d += 0.01 * q;
-      m = 0.9 * m + 0.1 * d; v = 0.999 * v + 0.001 * d * d;
-      q -= (0.1 / (1 - 0.9 ** t)) * m / (Math.sqrt(v) / Math.sqrt(1 - 0.999 ** t) + 1e-8);
-    });
+    const q = torchReference(name, g);
     assert.ok(Math.abs(run(name) - q) <= 1e-5, `${name} ${run(name)} vs ${q}`);
   }
 });
