@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
+const BENCH_OPTIMIZER = "the trainer's SGD: nesterov, momentum 0.937, lr 0.01, weight decay 5e-4 scaled to the batch, parameter groups";
+
 const list = (parse: (s: string) => string | number) => (v: string) => v.split(',').map((s) => parse(s.trim()));
 
 function scale(s: string): string {
@@ -91,6 +93,7 @@ export function register(bench: Command): void {
       const { initBackend } = await import('../../project/engine/backend');
       const { createYolo } = await import('../../project/model/yolo');
       const { trainStep, syntheticBatch } = await import('../../project/model/train-step');
+      const { trainerSgd } = await import('../../project/train/bench-optimizer');
       const choice = await initBackend({ backend: opts.backend });
       const configs = opts.models.flatMap((m) => opts.imgsz.map((s) => ({ model: m, imgsz: s })));
       const total = configs.length * (opts.steps + opts.warmup + (opts.profile ? 1 : 0));
@@ -112,8 +115,7 @@ export function register(bench: Command): void {
       async function runConfig(cfg: { model: string; imgsz: number }): Promise<Row> {
         const label = `yolov8${cfg.model} ${cfg.imgsz}`;
         const model = createYolo({ scale: cfg.model as 'n', nc: opts.nc, seed: 0 });
-        // ultralytics' default optimizer for long runs: SGD, lr 0.01, momentum 0.937, Nesterov.
-        const optimizer = tf.train.momentum(0.01, 0.937, true);
+        const { optimizer, dispose: disposeOptimizer } = trainerSgd(model, opts.batch);
         const { images, targets } = syntheticBatch(opts.batch, cfg.imgsz, opts.nc, 0);
         for (let i = 0; i < opts.warmup; i++) {
           trainStep(model, optimizer, images, targets);
@@ -163,12 +165,12 @@ export function register(bench: Command): void {
           bar?.increment(1, { cfg: `${label} profile` });
         }
         tf.dispose([images]);
-        optimizer.dispose();
+        disposeOptimizer();
         model.dispose();
         return row;
       }
       bar?.stop();
-      const out = { backend: choice.name, nc: opts.nc, optimizer: 'SGD momentum 0.937 nesterov, lr 0.01', rows };
+      const out = { backend: choice.name, nc: opts.nc, optimizer: BENCH_OPTIMIZER, rows };
       if (opts.json) {
         console.log(JSON.stringify(out, null, 2));
         return;

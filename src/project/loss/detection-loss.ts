@@ -6,6 +6,7 @@ import { bceWithLogits } from './bce';
 import { ciou } from './ciou';
 import { dflLoss, dflTargetWeights } from './dfl';
 import { gatherRows } from './gather-rows';
+import { headLossWithGrad } from './head-loss';
 import { resolveHyp, type LossHyp } from './hyp';
 import { gatherTargets, type LossTargets } from './targets';
 
@@ -29,6 +30,12 @@ export interface DetectionLossOptions {
   hyp?: Partial<LossHyp>;
   /** Also return the assignment summary. */
   debug?: boolean;
+  /**
+   * How the gradient is obtained: 'closed-form' (default) computes the terms and their gradient in one
+   * pass over the head outputs (head-loss.ts); 'autodiff' builds them from tfjs ops and lets tfjs
+   * differentiate (the independent check of the closed form in the tests).
+   */
+  gradient?: 'closed-form' | 'autodiff';
 }
 
 export interface DetectionLossDebug {
@@ -80,10 +87,16 @@ export function detectionLoss(feats: tf.Tensor4D[], targets: LossTargets, opts: 
   // the reference derives the image size from the first level, as here
   const imgsz: [number, number] = [shapes[0][0] * strides[0], shapes[0][1] * strides[0]];
 
-  const { scores, boxes, ensure } = lazyDecoder(feats, anchors, regMax, nc);
+  const { data, scores, boxes, ensure } = lazyDecoder(feats, anchors, regMax, nc);
   const gt = gatherTargets(targets, B, imgsz, nc);
   const asg = assignTargets({ batch: B, nc, anchors, scores, boxes, gt, hyp, ensure });
   const tss = Math.max(asg.targetScoresSum, 1);
+  if (opts.gradient !== 'autodiff') {
+    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp });
+    const result: DetectionLossResult = { loss: closedFormLoss(feats, (r.items[0] + r.items[1] + r.items[2]) * B, r.grads), items: r.items };
+    if (opts.debug) result.debug = summarize(asg, tss);
+    return result;
+  }
   const c = buildConstants(asg, anchors, rowIndexer(anchors, B), B * A, nc, regMax);
 
   let items: [number, number, number] = [0, 0, 0];
@@ -169,7 +182,19 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
     boxes[ia * 4 + 2] = f(f(ax + ltrb[2]) * s);
     boxes[ia * 4 + 3] = f(f(ay + ltrb[3]) * s);
   };
-  return { scores, boxes, ensure };
+  return { data, scores, boxes, ensure };
+}
+
+/** A scalar tensor of value `total` whose gradient with respect to feats[l] is dy * grads[l]. */
+function closedFormLoss(feats: tf.Tensor4D[], total: number, grads: Float32Array[]): tf.Scalar {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+    value: tf.scalar(total),
+    gradFunc: (dy: tf.Tensor) => {
+      const s = dy.dataSync()[0];
+      return grads.map((g, l) => tf.tensor(s === 1 ? g : g.map((v) => v * s), feats[l].shape, 'float32'));
+    },
+  }));
+  return op(...feats) as tf.Scalar;
 }
 
 /**

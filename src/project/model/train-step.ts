@@ -30,11 +30,14 @@ function settle(t: tf.Tensor): void {
   tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [0], [1]).dataSync());
 }
 
+/** A tfjs optimizer, or a function applying gradients keyed by variable name (the trainer's GroupOptimizer). */
+export type StepOptimizer = tf.Optimizer | ((grads: tf.NamedTensorMap) => void);
+
 /**
  * Runs one step and times its phases. tfjs records the tape during the forward pass, so
  * forward and loss are timed inside `variableGrads` and backward is the rest of that call.
  */
-export function trainStep(model: YoloModel, optimizer: tf.Optimizer, x: tf.Tensor4D, targets: LossTargets): StepResult {
+export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tensor4D, targets: LossTargets): StepResult {
   const imgsz: [number, number] = [x.shape[1], x.shape[2]];
   const t0 = now();
   let t1 = t0;
@@ -53,7 +56,8 @@ export function trainStep(model: YoloModel, optimizer: tf.Optimizer, x: tf.Tenso
   const names = Object.keys(grads);
   settle(grads[names[0]]);
   const t3 = now();
-  optimizer.applyGradients(grads);
+  if (typeof optimizer === 'function') optimizer(grads);
+  else optimizer.applyGradients(grads);
   settle(vars[0]);
   const t4 = now();
   const loss = value.dataSync()[0];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon } from './addon';
 import { ConvGeometry, convGeometry, outShape } from './geometry';
-import { size, uninit } from './memory';
+import { noteDisposed, noteEscape, noteWrite, size, uninit } from './memory';
 import { registerEltwiseKernels } from './eltwise_kernels';
 
 /**
@@ -55,7 +55,29 @@ export function registerNativeBackend(): void {
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { MathBackendCPU } = require('@tensorflow/tfjs-backend-cpu') as typeof import('@tensorflow/tfjs-backend-cpu');
-  tf.registerBackend(NATIVE_BACKEND, () => new MathBackendCPU(), 0);
+  /** The cpu backend, telling memory.ts who owns which array, so disposed tensors' arrays are reused. */
+  class PoolingBackend extends MathBackendCPU {
+    override write(values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType): tf.DataId {
+      noteWrite(values);
+      return super.write(values, shape, dtype);
+    }
+    override move(dataId: tf.DataId, values: tf.backend_util.BackendValues, shape: number[], dtype: tf.DataType, refCount: number): void {
+      noteEscape(values);
+      super.move(dataId, values, shape, dtype, refCount);
+    }
+    override readSync(dataId: tf.DataId): tf.backend_util.BackendValues {
+      const v = super.readSync(dataId);
+      noteEscape(v);
+      return v;
+    }
+    override disposeData(dataId: tf.DataId, force = false): boolean {
+      const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+      const released = super.disposeData(dataId, force);
+      if (released && values !== undefined && !this.data.has(dataId)) noteDisposed(values);
+      return released;
+    }
+  }
+  tf.registerBackend(NATIVE_BACKEND, () => new PoolingBackend(), 0);
   const cpu = new Map(tf.getKernelsForBackend('cpu').map((k) => [k.kernelName, k]));
   const fallback = (name: string, args: KernelArgs): Info | Info[] => {
     const k = cpu.get(name);

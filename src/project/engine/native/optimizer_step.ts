@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND } from './kernels';
-import { f32 } from './memory';
+import { f32, ownArray } from './memory';
 
 /**
  * The optimizer step as one native call per parameter, on the tensors' memory in place: the parameter
@@ -23,20 +22,6 @@ export function fusedStepAvailable(): boolean {
   } catch {
     return false;
   }
-}
-
-type Storage = { values: unknown; refCount: number };
-
-/**
- * The backend's own array for `t` when only `t` refers to it. A dataId is shared by clones, reshapes
- * and variables made from a tensor (ModelEma's shadow starts as `tf.variable(v.clone())`), and writing
- * into a shared array would change those too; such tensors get a fresh array instead (see `update`).
- */
-function ownArray(t: tf.Tensor): Float32Array | undefined {
-  const backend = tf.engine().backend as unknown as MathBackendCPU;
-  const d = backend.data.get(t.dataId) as Storage | undefined;
-  if (!d || d.refCount !== 1 || !(d.values instanceof Float32Array) || d.values.length !== t.size) return undefined;
-  return d.values;
 }
 
 /**
