@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradientsRegistered } from '../engine/ops';
+import { f32, zeros } from '../engine/native/memory';
 import { bbox2distInto, dflDecode, dflDecodeInto, dist2bbox, makeAnchors, type Anchors } from '../model/anchors';
 import { assignTargets, type Assignment } from './assigner';
 import { bceWithLogits } from './bce';
@@ -92,7 +93,7 @@ export function detectionLoss(feats: tf.Tensor4D[], targets: LossTargets, opts: 
   const asg = assignTargets({ batch: B, nc, anchors, scores, boxes, gt, hyp, ensure });
   const tss = Math.max(asg.targetScoresSum, 1);
   if (opts.gradient !== 'autodiff') {
-    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp });
+    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros });
     const result: DetectionLossResult = { loss: closedFormLoss(feats, (r.items[0] + r.items[1] + r.items[2]) * B, r.grads), items: r.items };
     if (opts.debug) result.debug = summarize(asg, tss);
     return result;
@@ -152,7 +153,8 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
   const B = feats[0].shape[0];
   const A = anchors.count;
   const no = 4 * regMax + nc;
-  const data = feats.map((t) => t.dataSync());
+  // engine reads: on the native backend, dataSync would mark the arrays as user-held and keep them out of its pool
+  const data = feats.map((t) => f32(t));
   const level = new Int32Array(A);
   const start: number[] = [];
   let base = 0;

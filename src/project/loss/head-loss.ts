@@ -28,6 +28,8 @@ export interface HeadLossInput {
   regMax: number;
   assignment: Assignment;
   hyp: Pick<LossHyp, 'box' | 'cls' | 'dfl'>;
+  /** Allocates the zero-filled gradient arrays (default: new Float32Array). */
+  zeros?: (n: number) => Float32Array;
 }
 
 export interface HeadLossOutput {
@@ -65,7 +67,8 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
   });
 
   // Only the class channels and the DFL channels of foreground anchors get gradient: start from zeros.
-  const grads = data.map((d) => new Float32Array(d.length));
+  const zeros = inp.zeros ?? ((n: number) => new Float32Array(n));
+  const grads = data.map((d) => zeros(d.length));
 
   // cls: BCE with logits over every anchor and class. e = exp(-|x|) gives both softplus and sigmoid.
   let clsSum = 0;

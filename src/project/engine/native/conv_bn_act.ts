@@ -3,7 +3,7 @@ import type { ConvBnAct } from '../ops';
 import { loadAddon } from './addon';
 import { ConvGeometry, outShape, symmetric } from './geometry';
 import { LazyGrads, runWithLazyGrads } from './kernel_func';
-import { adopt, f32, ownArray, size, uninit } from './memory';
+import { adopt, f32, ownArray, release, size, uninit } from './memory';
 
 /**
  * Conv + BatchNorm + SiLU on oneDNN. Training: oneDNN conv into z, then one fused BN+SiLU pass
@@ -34,8 +34,11 @@ function splitGrad(dX: Float32Array, xs: tf.Tensor4D[]): Float32Array[] {
   return outs;
 }
 
-/** Lazy input gradients: one backward-data conv shared by all parts, computed on first use. */
-export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array, w: Float32Array): LazyGrads {
+/**
+ * Lazy input gradients: one backward-data conv shared by all parts, computed on first use.
+ * `dzUsed` is called once `dz` has been read (the caller may then recycle it).
+ */
+export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array, w: Float32Array, dzUsed?: () => void): LazyGrads {
   let parts: Float32Array[] | undefined;
   const grads: LazyGrads = {};
   xs.forEach((x, i) => {
@@ -43,7 +46,9 @@ export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array,
       if (!parts) {
         const dX = uninit(g[0] * g[1] * g[2] * g[3]);
         loadAddon().convBackwardData(g, dz, w, dX);
+        dzUsed?.();
         parts = xs.length === 1 ? [dX] : splitGrad(dX, xs);
+        if (xs.length > 1) release(dX);
       }
       return adopt(parts[i], x.shape);
     };
@@ -70,6 +75,9 @@ function updateRunningStats(p: ConvBnAct, mean: Float32Array, variance: Float32A
   });
 }
 
+/** Each block's last backward scratch not yet given back (see convBnActTrain's backward). */
+const pendingScratch = new WeakMap<ConvBnAct, () => void>();
+
 function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   const addon = loadAddon();
   const inputs: Record<string, tf.Tensor> = {};
@@ -80,6 +88,7 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   const yShape = outShape(g);
   const m = yShape[0] * yShape[1] * yShape[2];
   const c = yShape[3];
+  pendingScratch.get(p)?.();
   return runWithLazyGrads<tf.Tensor4D>(
     inputs,
     (save) => {
@@ -103,8 +112,20 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
       addon.bnActBackward(m, c, f32(dy), f32(z), f32(gamma), f32(beta), f32(mean), f32(invstd), p.act ? 1 : 0, dz, dgamma, dbeta);
       const dw = uninit(size(w.shape));
       addon.convBackwardWeights(g, f32(X), dz, dw, null);
+      // dz is scratch: back to the pool once the input gradient has read it or, when nobody asks for
+      // that gradient (the first layer), once the backward pass is surely over: at the end of this
+      // task, or at this block's next forward, whichever comes first (steps may run back to back
+      // synchronously).
+      let dzFree = false;
+      const freeDz = () => {
+        if (dzFree) return;
+        dzFree = true;
+        release(dz);
+      };
+      queueMicrotask(freeDz);
+      pendingScratch.set(p, freeDz);
       return {
-        ...inputGrads(xs, g, dz, f32(w)),
+        ...inputGrads(xs, g, dz, f32(w), freeDz),
         w: () => adopt(dw, w.shape),
         gamma: () => adopt(dgamma, [c]),
         beta: () => adopt(dbeta, [c]),

@@ -32,6 +32,8 @@ let freeBytes = 0;
 const pooledByBuffer = new WeakMap<ArrayBufferLike, Float32Array>();
 /** Pooled arrays now held by a tensor. */
 const owned = new WeakSet<Float32Array>();
+/** Pooled arrays sitting in `free` (guards against giving one back twice). */
+const isFree = new WeakSet<Float32Array>();
 
 /** Reads the backing array of a tensor without marking it escaped (engine-internal reads only). */
 export function f32(t: tf.Tensor): Float32Array {
@@ -74,7 +76,9 @@ export function uninit(n: number): Float32Array {
   if (list && list.length > 0) {
     freeBytes -= n * 4;
     stats.reused += n * 4;
-    return list.pop() as Float32Array;
+    const a = list.pop() as Float32Array;
+    isFree.delete(a);
+    return a;
   }
   stats.fresh += n * 4;
   const b = Buffer.allocUnsafe(n * 4);
@@ -108,6 +112,11 @@ export function noteEscape(values: unknown): void {
 export function noteDisposed(values: unknown): void {
   if (!(values instanceof Float32Array) || !owned.has(values) || pooledByBuffer.get(values.buffer) !== values) return;
   owned.delete(values);
+  putFree(values);
+}
+
+function putFree(values: Float32Array): void {
+  if (isFree.has(values)) return;
   if (freeBytes + values.byteLength > MAX_FREE_BYTES) {
     pooledByBuffer.delete(values.buffer);
     return;
@@ -115,7 +124,23 @@ export function noteDisposed(values: unknown): void {
   const list = free.get(values.length);
   if (list) list.push(values);
   else free.set(values.length, [values]);
+  isFree.add(values);
   freeBytes += values.byteLength;
+}
+
+/**
+ * Gives back a scratch array from `uninit` that no tensor holds (e.g. a BN gradient consumed by the conv
+ * backward): the caller promises not to touch it again. Arrays a tensor owns or that escaped are ignored.
+ */
+export function release(a: Float32Array): void {
+  if (pooledByBuffer.get(a.buffer) !== a || owned.has(a)) return;
+  putFree(a);
+}
+
+/** A zero-filled array, pooled like `uninit`'s (for gradients that are mostly zeros). */
+export function zeros(n: number): Float32Array {
+  const a = uninit(n);
+  return n * 4 < MIN_POOLED_BYTES ? a : a.fill(0);
 }
 
 /** Drops every free array (the pool refills on the next step); `taco` calls it between configurations. */
