@@ -3,6 +3,7 @@
 #include <napi.h>
 #include <omp.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -339,7 +340,26 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// allocAligned(n): a Float32Array of n uninitialised floats on 64-byte-aligned memory. oneDNN's
+// AVX-512 kernels and the loops here load whole cache lines; the 16-byte alignment of malloc (what
+// Buffer.allocUnsafe gives) splits every such load in two.
+Napi::Value AllocAligned(const Napi::CallbackInfo& info) {
+  const Napi::Env env = info.Env();
+  const int64_t n = info[0].As<Napi::Number>().Int64Value();
+  if (n <= 0 || n > (int64_t(1) << 34)) throw Napi::RangeError::New(env, "allocAligned: bad size");
+  const size_t bytes = (size_t(n) * sizeof(float) + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, bytes);
+  if (!p) throw Napi::Error::New(env, "allocAligned: out of memory (" + std::to_string(bytes) + " bytes)");
+  Napi::MemoryManagement::AdjustExternalMemory(env, int64_t(bytes));
+  auto buf = Napi::ArrayBuffer::New(env, p, size_t(n) * sizeof(float), [bytes](Napi::Env e, void* data) {
+    std::free(data);
+    Napi::MemoryManagement::AdjustExternalMemory(e, -int64_t(bytes));
+  });
+  return Napi::Float32Array::New(env, size_t(n), buf, 0);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("allocAligned", Napi::Function::New(env, AllocAligned));
   exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
   exports.Set("convForward", Napi::Function::New(env, ConvForward));
   exports.Set("convBackwardData", Napi::Function::New(env, ConvBackwardData));

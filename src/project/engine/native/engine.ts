@@ -2,6 +2,7 @@ import type { EngineLoader } from '../backend';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND, registerNativeBackend } from './kernels';
 import { installNativeOps } from './native_ops';
+import { setAllocator } from './memory';
 
 /**
  * The native CPU engine: the tfjs cpu backend with oneDNN convolutions and fused Conv+BN+SiLU blocks
@@ -18,6 +19,7 @@ export const engine: EngineLoader = {
   async load() {
     const addon = loadAddon();
     registerNativeBackend();
+    setAllocator((n) => addon.allocAligned(n));
     installNativeOps();
     const info = addon.info();
     describe = `oneDNN ${info.onednn}, ${info.threads} threads`;

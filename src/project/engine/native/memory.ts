@@ -81,10 +81,20 @@ export function uninit(n: number): Float32Array {
     return a;
   }
   stats.fresh += n * 4;
-  const b = Buffer.allocUnsafe(n * 4);
-  const a = new Float32Array(b.buffer, b.byteOffset, n);
-  if (b.byteOffset === 0 && b.buffer.byteLength === n * 4) pooledByBuffer.set(a.buffer, a);
+  const a = allocator(n);
+  if (a.byteOffset === 0 && a.buffer.byteLength === n * 4) pooledByBuffer.set(a.buffer, a);
   return a;
+}
+
+/** Buffer.allocUnsafe gives such sizes their own ArrayBuffer (offset 0), without the zero fill. */
+let allocator = (n: number): Float32Array => {
+  const b = Buffer.allocUnsafe(n * 4);
+  return new Float32Array(b.buffer, b.byteOffset, n);
+};
+
+/** The native engine sets its 64-byte-aligned allocator here when it loads. */
+export function setAllocator(alloc: (n: number) => Float32Array): void {
+  allocator = alloc;
 }
 
 function escape(parent: Float32Array): void {
