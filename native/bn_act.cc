@@ -73,29 +73,31 @@ void tiledSums(const Tiling& tl, int nsums, double* out, F f) {
 void bnActForwardTrain(int64_t m, int64_t c, const float* z, const float* gamma, const float* beta, float eps, int act, float* y,
                        float* mean, float* var, float* invstd) {
   const Tiling tl(m, c);
-  std::vector<double> s(c), s2(c);
-  tiledSums(tl, 1, s.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
+  // One pass for both moments, on values shifted by the first row: the shift keeps sum-of-squares
+  // minus squared-sum accurate when a channel's mean is large next to its spread (the float partial
+  // sums go to double every 16 tiles).
+  const std::vector<float> shiftR = tl.rep(z);
+  std::vector<double> s(2 * c);
+  tiledSums(tl, 2, s.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
     const float* zt = z + at;
-    for (int64_t i = 0; i < n; i++) acc[i] += zt[i];
-  });
-  std::vector<float> mu(c);
-  for (int64_t j = 0; j < c; j++) mu[j] = float(s[j] / double(m));
-  // Two passes (mean, then centred squares) keep the variance accurate for large means.
-  const std::vector<float> muR = tl.rep(mu.data());
-  tiledSums(tl, 1, s2.data(), [&](int64_t, int64_t at, int64_t n, float* acc) {
-    const float* zt = z + at;
+    float* a1 = acc;
+    float* a2 = acc + tl.len;
+#pragma omp simd
     for (int64_t i = 0; i < n; i++) {
-      const float d = zt[i] - muR[i];
-      acc[i] += d * d;
+      const float d = zt[i] - shiftR[i];
+      a1[i] += d;
+      a2[i] += d * d;
     }
   });
   std::vector<float> scale(c), shift(c);
   for (int64_t j = 0; j < c; j++) {
-    mean[j] = mu[j];
-    var[j] = float(s2[j] / double(m));
+    const double md = s[j] / double(m);
+    const double vd = std::max(s[c + j] / double(m) - md * md, 0.0);
+    mean[j] = float(double(z[j]) + md);
+    var[j] = float(vd);
     invstd[j] = 1.f / std::sqrt(var[j] + eps);
     scale[j] = gamma[j] * invstd[j];
-    shift[j] = beta[j] - mu[j] * scale[j];
+    shift[j] = beta[j] - mean[j] * scale[j];
   }
   const std::vector<float> scR = tl.rep(scale.data()), shR = tl.rep(shift.data());
 #pragma omp parallel for schedule(static)
