@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
+export const LOSS_TEXT = { yolo: 'loss: the YOLOv8 detection loss', surrogate: 'loss: surrogate (mean of squares of the head maps)' } as const;
+
 const BENCH_OPTIMIZER = "the trainer's SGD: nesterov, momentum 0.937, lr 0.01, weight decay 5e-4 scaled to the batch, parameter groups";
 
 const list = (parse: (s: string) => string | number) => (v: string) => v.split(',').map((s) => parse(s.trim()));
@@ -35,6 +37,7 @@ export interface Opts {
   torch: boolean;
   profile?: boolean;
   json?: boolean;
+  loss: 'yolo' | 'surrogate';
 }
 
 export interface Row {
@@ -81,6 +84,10 @@ export function register(bench: Command): void {
     .option('--backends <list>', 'side by side: run each backend (e.g. native,wasm) in its own process, in one table with ratios', list(String))
     .option('--rounds <n>', 'with --backends: run the backends this many times, alternating, and keep each one\'s best', posInt, 1)
     .option('--no-torch', 'with --backends: skip the PyTorch baseline (python3-torch)')
+    .option('--loss <kind>', "yolo (the detection loss, as training uses) or surrogate (mean of squares of the head maps: PyTorch's side of the comparison)", (v: string) => {
+      if (v !== 'yolo' && v !== 'surrogate') throw new InvalidArgumentError(`"${v}" is not yolo or surrogate`);
+      return v;
+    }, 'yolo')
     .option('--profile', 'also profile one step per configuration with tf.profile and list the slowest kernels')
     .option('--json', 'machine-readable output')
     .action(async (opts: Opts) => {
@@ -118,12 +125,12 @@ export function register(bench: Command): void {
         const { optimizer, dispose: disposeOptimizer } = trainerSgd(model, opts.batch);
         const { images, targets } = syntheticBatch(opts.batch, cfg.imgsz, opts.nc, 0);
         for (let i = 0; i < opts.warmup; i++) {
-          trainStep(model, optimizer, images, targets);
+          trainStep(model, optimizer, images, targets, opts.loss);
           bar?.increment(1, { cfg: `${label} warmup` });
         }
         const sum = { forward: 0, loss: 0, backward: 0, optimizer: 0, total: 0 };
         for (let i = 0; i < opts.steps; i++) {
-          const r = trainStep(model, optimizer, images, targets);
+          const r = trainStep(model, optimizer, images, targets, opts.loss);
           for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += r.times[k];
           bar?.increment(1, { cfg: label });
         }
@@ -147,12 +154,12 @@ export function register(bench: Command): void {
             const { timeAddonCalls } = await import('../../project/engine/native/addon');
             const timer = timeAddonCalls();
             const t0 = performance.now();
-            trainStep(model, optimizer, images, targets);
+            trainStep(model, optimizer, images, targets, opts.loss);
             row.profiledStepMs = performance.now() - t0;
             row.nativeCalls = timer.stop();
           }
           const info = await tf.profile(() => {
-            trainStep(model, optimizer, images, targets);
+            trainStep(model, optimizer, images, targets, opts.loss);
           });
           const agg = new Map<string, { ms: number; calls: number }>();
           for (const k of info.kernels) {
@@ -170,13 +177,13 @@ export function register(bench: Command): void {
         return row;
       }
       bar?.stop();
-      const out = { backend: choice.name, nc: opts.nc, optimizer: BENCH_OPTIMIZER, rows };
+      const out = { backend: choice.name, nc: opts.nc, optimizer: BENCH_OPTIMIZER, loss: opts.loss, rows };
       if (opts.json) {
         console.log(JSON.stringify(out, null, 2));
         return;
       }
       const ms = (s: number) => (s * 1000).toFixed(0);
-      console.log(`bench train on ${choice.name} (batch ${opts.batch}, ${opts.steps} timed steps after ${opts.warmup} warmup, nc ${opts.nc})`);
+      console.log(`bench train on ${choice.name} (batch ${opts.batch}, ${opts.steps} timed steps after ${opts.warmup} warmup, nc ${opts.nc}, ${LOSS_TEXT[opts.loss]})`);
       const head = ['model', 'imgsz', 'images/s', 's/step', 'forward ms', 'loss ms', 'backward ms', 'optimizer ms'];
       const body = rows.map((r) => [r.model, String(r.imgsz), r.imagesPerSec.toFixed(2), r.secPerStep.toFixed(2), ms(r.phases.forward), ms(r.phases.loss), ms(r.phases.backward), ms(r.phases.optimizer)]);
       const w = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { printNativeCalls, type Opts, type Row } from './train';
+import { LOSS_TEXT, printNativeCalls, type Opts, type Row } from './train';
 
 /**
  * `bench train --backends native,wasm`: tfjs keeps one backend per process, so each backend runs
@@ -14,7 +14,7 @@ interface Child { backend: string; rows: Row[] }
 function runChild(backend: string, o: Opts): Child | string {
   const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'taco.js');
   const args = [bin, 'bench', 'train', '--backend', backend, '--json', '--models', o.models.join(','), '--imgsz', o.imgsz.join(','),
-    '--batch', String(o.batch), '--steps', String(o.steps), '--warmup', String(o.warmup), '--nc', String(o.nc), ...(o.profile ? ['--profile'] : [])];
+    '--batch', String(o.batch), '--steps', String(o.steps), '--warmup', String(o.warmup), '--nc', String(o.nc), '--loss', o.loss, ...(o.profile ? ['--profile'] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (r.status !== 0) return `${backend}: exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`;
   try {
@@ -77,10 +77,11 @@ export async function sideBySide(o: Opts): Promise<void> {
   });
   if (o.json) {
     const perBackend = Object.fromEntries([...best.entries()].map(([b, m]) => [b, [...m.values()]]));
-    console.log(JSON.stringify({ batch: o.batch, steps: o.steps, rounds: o.rounds, imagesPerSec: table, perRound: rounds, perBackend, torch: Object.fromEntries(torch), errors }, null, 2));
+    console.log(JSON.stringify({ batch: o.batch, steps: o.steps, rounds: o.rounds, loss: o.loss, imagesPerSec: table, perRound: rounds, perBackend, torch: Object.fromEntries(torch), errors }, null, 2));
     return;
   }
   console.log(`bench train side by side (images/s, batch ${o.batch}, ${o.steps} timed steps, best of ${o.rounds} round(s); ratio = first backend / the others)`);
+  console.log(`${LOSS_TEXT[o.loss]}${torch.size ? "; PyTorch's loss: surrogate (mean of squares of the head maps)" : ''}`);
   const [first, ...rest] = backends;
   const head = ['config', ...backends, ...(torch.size ? ['pytorch'] : []), ...rest.map((b) => `${first}/${b}`), ...(torch.size ? [`${first}/pytorch`] : [])];
   const body = table.map((r) => {

@@ -37,7 +37,13 @@ export type StepOptimizer = tf.Optimizer | ((grads: tf.NamedTensorMap) => void);
  * Runs one step and times its phases. tfjs records the tape during the forward pass, so
  * forward and loss are timed inside `variableGrads` and backward is the rest of that call.
  */
-export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tensor4D, targets: LossTargets): StepResult {
+/**
+ * 'yolo': the detection loss (assigner, CIoU, DFL, BCE). 'surrogate': the mean of squares of the head
+ * maps, which is what native/torch_bench.py trains PyTorch with, for a like-for-like comparison.
+ */
+export type BenchLoss = 'yolo' | 'surrogate';
+
+export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tensor4D, targets: LossTargets, loss: BenchLoss = 'yolo'): StepResult {
   const imgsz: [number, number] = [x.shape[1], x.shape[2]];
   const t0 = now();
   let t1 = t0;
@@ -48,6 +54,11 @@ export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tens
     const feats = model.forward(x, true);
     settle(feats[feats.length - 1]);
     t1 = now();
+    if (loss === 'surrogate') {
+      const l = tf.addN(feats.map((f) => tf.mean(tf.square(f)))) as tf.Scalar;
+      t2 = now();
+      return l;
+    }
     const r = detectionLoss(feats, targets, { imgsz, nc: model.nc, strides: model.strides });
     items = r.items;
     t2 = now();
@@ -60,10 +71,10 @@ export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tens
   else optimizer.applyGradients(grads);
   settle(vars[0]);
   const t4 = now();
-  const loss = value.dataSync()[0];
+  const lossValue = value.dataSync()[0];
   tf.dispose(value);
   tf.dispose(Object.values(grads));
-  return { loss, items, times: { forward: t1 - t0, loss: t2 - t1, backward: t3 - t2, optimizer: t4 - t3, total: t4 - t0 } };
+  return { loss: lossValue, items, times: { forward: t1 - t0, loss: t2 - t1, backward: t3 - t2, optimizer: t4 - t3, total: t4 - t0 } };
 }
 
 /** A seeded batch: smooth random images in 0..1 and `perImage` random boxes per image (normalized cx, cy, w, h). */
