@@ -3,7 +3,6 @@
 #include <napi.h>
 #include <omp.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -340,26 +339,18 @@ Napi::Value OptimizerStep(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// allocAligned(n): a Float32Array of n uninitialised floats on 64-byte-aligned memory. oneDNN's
-// AVX-512 kernels and the loops here load whole cache lines; the 16-byte alignment of malloc (what
-// Buffer.allocUnsafe gives) splits every such load in two.
-Napi::Value AllocAligned(const Napi::CallbackInfo& info) {
-  const Napi::Env env = info.Env();
-  const int64_t n = info[0].As<Napi::Number>().Int64Value();
-  if (n <= 0 || n > (int64_t(1) << 34)) throw Napi::RangeError::New(env, "allocAligned: bad size");
-  const size_t bytes = (size_t(n) * sizeof(float) + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, bytes);
-  if (!p) throw Napi::Error::New(env, "allocAligned: out of memory (" + std::to_string(bytes) + " bytes)");
-  Napi::MemoryManagement::AdjustExternalMemory(env, int64_t(bytes));
-  auto buf = Napi::ArrayBuffer::New(env, p, size_t(n) * sizeof(float), [bytes](Napi::Env e, void* data) {
-    std::free(data);
-    Napi::MemoryManagement::AdjustExternalMemory(e, -int64_t(bytes));
-  });
-  return Napi::Float32Array::New(env, size_t(n), buf, 0);
+// alignPad(buffer): bytes from the start of an ArrayBuffer's memory to its first 64-byte boundary.
+// JavaScript allocates (so V8 frees the memory as soon as the array is collected, with no finalizer to
+// wait for) and views the aligned part: oneDNN's AVX-512 kernels and the loops here load whole cache
+// lines, and malloc's 16-byte alignment splits every such load in two.
+Napi::Value AlignPad(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArrayBuffer()) throw Napi::TypeError::New(info.Env(), "alignPad: expected an ArrayBuffer");
+  const auto addr = reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data());
+  return Napi::Number::New(info.Env(), double((64 - addr % 64) % 64));
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("allocAligned", Napi::Function::New(env, AllocAligned));
+  exports.Set("alignPad", Napi::Function::New(env, AlignPad));
   exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
   exports.Set("convForward", Napi::Function::New(env, ConvForward));
   exports.Set("convBackwardData", Napi::Function::New(env, ConvBackwardData));

@@ -103,3 +103,32 @@ test('a training-sized step reuses memory: after warm-up, most bytes come from t
   tf.dispose(images);
   model.dispose();
 });
+
+test('100 training steps: resident memory stays flat, no tensor leaks, nothing fresh after warm-up (native)', { skip }, async () => {
+  await initBackend({ backend: 'native' });
+  const { createYolo } = await import('../../src/project/model/yolo');
+  const { syntheticBatch, trainStep } = await import('../../src/project/model/train-step');
+  const { trainerSgd } = await import('../../src/project/train/bench-optimizer');
+  const model = createYolo({ scale: 'n', nc: 3, seed: 1 });
+  const { optimizer, dispose } = trainerSgd(model, 2);
+  const { images, targets } = syntheticBatch(2, 96, 3, 1);
+  for (let i = 0; i < 10; i++) trainStep(model, optimizer, images, targets);
+  const tensors = tf.memory().numTensors;
+  const rss0 = process.memoryUsage().rss;
+  takePoolStats();
+  let freshAfter = 0;
+  const rss: number[] = [];
+  // A synchronous loop, as the benchmarks run: memory must not wait for the event loop to be freed.
+  for (let i = 0; i < 90; i++) {
+    trainStep(model, optimizer, images, targets);
+    freshAfter += takePoolStats().freshBytes;
+    if (i % 10 === 9) rss.push(process.memoryUsage().rss);
+  }
+  const growth = (Math.max(...rss) - rss0) / 2 ** 20;
+  assert.equal(tf.memory().numTensors, tensors, 'tensors leaked');
+  assert.equal(freshAfter, 0, 'pool misses after warm-up');
+  assert.ok(growth < 40, `RSS grew ${growth.toFixed(1)} MiB over 90 steps (${rss.map((r) => (r / 2 ** 20).toFixed(0)).join(', ')} MiB)`);
+  dispose();
+  tf.dispose(images);
+  model.dispose();
+});

@@ -174,6 +174,8 @@ export function register(bench: Command): void {
         tf.dispose([images]);
         disposeOptimizer();
         model.dispose();
+        // the next configuration's sizes differ: let the collector have this one's arrays
+        (await import('../../project/engine/native/memory')).releasePool();
         return row;
       }
       bar?.stop();

@@ -19,6 +19,7 @@ import { Rng } from './rng';
 import { stepSettings, warmupIterations } from './schedule';
 import { nextRunDir } from './run-dir';
 import { EpochMetrics, validateEpoch } from './validate-epoch';
+import { releasePool } from '../engine/native/memory';
 
 /** Progress display for one phase (an epoch's batches, a validation pass). */
 export interface ProgressSink {
@@ -335,6 +336,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   opt.dispose();
   ema.dispose();
   model.dispose();
+  releasePool(); // a notebook kernel lives on after training: its pooled arrays go back to the collector
   return {
     runDir,
     epochsRun: secondsPerEpoch.length,

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 
@@ -15,8 +16,12 @@ import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
  */
 
 const MIN_POOLED_BYTES = 8192;
-/** Free arrays kept at most (bytes); a step's working set of yolov8s at 640, batch 16 fits. */
-const MAX_FREE_BYTES = 3 * 1024 ** 3;
+/**
+ * Free arrays kept at most (bytes): 40% of the machine's memory. In steady state the pool holds what one
+ * step allocated (11 GB for yolov8s at 640, batch 16), so a cap below that would re-allocate, page-fault
+ * and garbage-collect gigabytes every step.
+ */
+const MAX_FREE_BYTES = 0.4 * os.totalmem();
 
 /** Bytes `uninit` served from the pool and freshly, since the last `takePoolStats`. */
 const stats = { reused: 0, fresh: 0 };
@@ -82,17 +87,17 @@ export function uninit(n: number): Float32Array {
   }
   stats.fresh += n * 4;
   const a = allocator(n);
-  if (a.byteOffset === 0 && a.buffer.byteLength === n * 4) pooledByBuffer.set(a.buffer, a);
+  pooledByBuffer.set(a.buffer, a);
   return a;
 }
 
-/** Buffer.allocUnsafe gives such sizes their own ArrayBuffer (offset 0), without the zero fill. */
+/** Each array on its own ArrayBuffer (allocUnsafeSlow never shares Node's buffer pool), without the zero fill. */
 let allocator = (n: number): Float32Array => {
-  const b = Buffer.allocUnsafe(n * 4);
+  const b = Buffer.allocUnsafeSlow(n * 4);
   return new Float32Array(b.buffer, b.byteOffset, n);
 };
 
-/** The native engine sets its 64-byte-aligned allocator here when it loads. */
+/** The native engine sets its 64-byte-aligned allocator here when it loads (one ArrayBuffer per array). */
 export function setAllocator(alloc: (n: number) => Float32Array): void {
   allocator = alloc;
 }
