@@ -349,7 +349,18 @@ Napi::Value AlignPad(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double((64 - addr % 64) % 64));
 }
 
+// emaUpdate(e, v, d): e = d*e + (1-d)*v in place (ultralytics' ModelEMA, one pass per tensor).
+Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
+  if (!info[0].IsTypedArray()) throw Napi::TypeError::New(info.Env(), "emaUpdate: e must be a Float32Array");
+  const size_t n = info[0].As<Napi::TypedArray>().ElementLength();
+  float* e = f32(info[0], n, "e");
+  const float* v = f32(info[1], n, "v");
+  taco::emaUpdate(int64_t(n), e, v, info[2].As<Napi::Number>().FloatValue());
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("emaUpdate", Napi::Function::New(env, EmaUpdate));
   exports.Set("alignPad", Napi::Function::New(env, AlignPad));
   exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));
   exports.Set("convForward", Napi::Function::New(env, ConvForward));

@@ -58,4 +58,10 @@ void adamStep(int64_t n, float* p, const float* g, float* m, float* v, const Ada
   else adamLoop<false>(n, p, g, m, v, h);
 }
 
+void emaUpdate(int64_t n, float* e, const float* v, float d) {
+  const float keep = 1.f - d;
+#pragma omp parallel for schedule(static) if (n > kPar)
+  for (int64_t i = 0; i < n; i++) e[i] = e[i] * d + v[i] * keep;
+}
+
 }  // namespace taco

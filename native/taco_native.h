@@ -55,4 +55,7 @@ struct AdamHyper {
 /** One Adam (L2 decay) or AdamW (decoupled decay) step on p, m, v in place. */
 void adamStep(int64_t n, float* p, const float* g, float* m, float* v, const AdamHyper& h);
 
+/** The model EMA in place: e = d*e + (1-d)*v. */
+void emaUpdate(int64_t n, float* e, const float* v, float d);
+
 }  // namespace taco

@@ -117,3 +117,35 @@ test('in-place updates never change a tensor that shares the parameter\'s memory
   opt.dispose(); [p, shadow, backup].forEach((x) => x.dispose());
   assert.equal(tf.memory().numTensors, before, 'no tensor leaks');
 });
+
+test('fused EMA update equals the tfjs one over several updates, leaves the model untouched, leaks nothing', { skip }, async () => {
+  const { ModelEma } = await import('../../src/project/train/ema');
+  await initBackend({ backend: 'native' });
+  const make = (seed: number) => new Map(SHAPES.map((s, i) => [`t${i}`, tf.tidy(() => tf.variable(tf.tensor(randomFloats(numel(s), seed + i), s)))] as [string, tf.Variable]));
+  const named = make(40);
+  const before = new Map([...named].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+  const fused = new ModelEma(named);
+  const plain = new ModelEma(named);
+  const tensors = tf.memory().numTensors;
+  for (let step = 0; step < 4; step++) {
+    // the model moves between updates, as training does
+    for (const [i, v] of [...named.values()].entries()) tf.tidy(() => v.assign(tf.add(v, tf.tensor(randomFloats(v.size, 100 * step + i), v.shape))));
+    fused.update(named);
+    plain.update(named, { fused: false });
+    for (const [k, e] of fused.shadow) {
+      const a = e.dataSync();
+      const b = plain.shadow.get(k)!.dataSync();
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - b[i]) <= 1e-6 * Math.max(1, Math.abs(b[i])), `${k}[${i}] after ${step + 1}: ${a[i]} vs ${b[i]}`);
+    }
+  }
+  assert.equal(tf.memory().numTensors, tensors, 'tensors leaked');
+  // the shadow started as a clone sharing the model's data: updating it in place must not have changed the model
+  const fresh = new Map([...named].map(([k, v]) => [k, tf.variable(v.clone(), false)]));
+  const ema = new ModelEma(fresh);
+  const snapshot = new Map([...fresh].map(([k, v]) => [k, Float32Array.from(v.dataSync())]));
+  ema.update(named);
+  for (const [k, v] of fresh) assert.deepEqual(Float32Array.from(v.dataSync()), snapshot.get(k), `${k} changed by the EMA update`);
+  assert.ok(before.size === named.size);
+  [fused, plain, ema].forEach((e) => e.dispose());
+  for (const v of [...named.values(), ...fresh.values()]) v.dispose();
+});

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedEmaUpdate, fusedStepAvailable } from '../engine/native/optimizer_step';
 
 /**
  * Exponential moving average of every floating-point tensor of the model (weights and BN running
@@ -22,14 +23,17 @@ export class ModelEma {
     return this.decay * (1 - Math.exp(-this.updates / this.tau));
   }
 
-  update(named: Map<string, tf.Variable>): void {
+  /** On the native engine each tensor takes one in-place native pass; elsewhere (or `fused: false`) tfjs ops. */
+  update(named: Map<string, tf.Variable>, opts: { fused?: boolean } = {}): void {
+    const fused = opts.fused !== false && fusedStepAvailable();
     this.updates += 1;
     const d = this.currentDecay();
     for (const [k, e] of this.shadow) {
       const v = named.get(k);
       if (!v) throw new Error(`EMA: model has no tensor named ${k}`);
       if (v.dtype !== 'float32') continue;
-      tf.tidy(() => e.assign(tf.add(tf.mul(e, d), tf.mul(v, 1 - d))));
+      if (fused) fusedEmaUpdate(e, v, d);
+      else tf.tidy(() => e.assign(tf.add(tf.mul(e, d), tf.mul(v, 1 - d))));
     }
   }
 

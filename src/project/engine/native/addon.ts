@@ -39,6 +39,8 @@ export interface NativeAddon {
    * Adam). hyper: SGD [lr, momentum, wd, first 0|1]; Adam [beta1, 1-beta1, beta2, 1-beta2, eps, l2, keep, sqrtBc2, stepSize].
    */
   optimizerStep(kind: number, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array | null, hyper: number[]): void;
+  /** e = d*e + (1-d)*v in place. */
+  emaUpdate(e: Float32Array, v: Float32Array, d: number): void;
   /** Bytes from the start of `buffer`'s memory to its first 64-byte boundary. */
   alignPad(buffer: ArrayBuffer): number;
   info(): { onednn: string; threads: number };

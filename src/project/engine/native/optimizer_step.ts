@@ -44,3 +44,18 @@ export function fusedStep(kind: FusedKind, p: tf.Variable, slots: tf.Variable[],
     t.dispose();
   });
 }
+
+/**
+ * The model EMA update e = d*e + (1-d)*v as one native pass, in place on e's array (re-pointed at a
+ * private copy first when e shares its data, e.g. right after `tf.variable(v.clone())`).
+ */
+export function fusedEmaUpdate(e: tf.Variable, v: tf.Tensor, d: number): void {
+  if (e.size !== v.size) throw new Error(`EMA: ${e.name} has ${e.size} values, the model tensor ${v.size}`);
+  const own = ownArray(e);
+  const arr = own ?? Float32Array.from(f32(e));
+  loadAddon().emaUpdate(arr, f32(v), d);
+  if (own) return;
+  const t = tf.tensor(arr, e.shape, 'float32');
+  e.assign(t);
+  t.dispose();
+}
