@@ -42,9 +42,10 @@ export function register(bench: Command): void {
         for (const o of outs) o.dataSync();
         times.push(performance.now() - t0);
         tf.dispose(outs);
-        process.stderr.write(`\rbench predict ${i + 1}/${opts.warmup + opts.steps}`);
+        // an in-place counter on a terminal; a log (pipe, file) gets no carriage-return noise
+        if (process.stderr.isTTY) process.stderr.write(`\rbench predict ${i + 1}/${opts.warmup + opts.steps}`);
       }
-      process.stderr.write('\n');
+      if (process.stderr.isTTY) process.stderr.write('\n');
       x.dispose();
       model.dispose();
       const timed = times.slice(opts.warmup);
