@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { REG_MAX } from './definition';
-import { anchorTensors, dflDecode, dist2bbox } from './anchors';
+import { anchorTensors, dflDecode, dflDecodeInto, dist2bbox, makeAnchors } from './anchors';
+import { f32 } from '../engine/native/memory';
 
 /**
  * Inference decoding of the raw head maps, as ultralytics Detect does in eval mode: anchors at cell
@@ -16,8 +17,51 @@ export function flattenLevels(feats: tf.Tensor4D[]): tf.Tensor3D {
   });
 }
 
-/** feats: NHWC maps [B, h, w, 4*reg_max + nc] per level -> [B, 4 + nc, A] (cx, cy, w, h in pixels; scores). */
+/**
+ * feats: NHWC maps [B, h, w, 4*reg_max + nc] per level -> [B, 4 + nc, A] (cx, cy, w, h in pixels; scores).
+ * One pass over the maps' memory in plain JS (float64 arithmetic, float32 results): the result goes to
+ * NMS on the CPU anyway, and the same decode as tensor ops (`decodeHeadsOps`, the reference in the
+ * tests) was the slowest part of a validation pass.
+ */
 export function decodeHeads(feats: tf.Tensor4D[], strides: number[], nc: number): tf.Tensor3D {
+  const B = feats[0].shape[0];
+  const no = 4 * REG_MAX + nc;
+  const anchors = makeAnchors(feats.map((f) => [f.shape[1], f.shape[2]] as [number, number]), strides);
+  const A = anchors.count;
+  const out = new Float32Array(B * (4 + nc) * A);
+  const ltrb = new Float32Array(4);
+  let start = 0;
+  feats.forEach((f, l) => {
+    if (f.shape[3] !== no) throw new Error(`decodeHeads: level ${l} has ${f.shape[3]} channels, expected ${no}`);
+    const d = f32(f);
+    const n = anchors.perLevel[l];
+    for (let b = 0; b < B; b++) {
+      const o = b * (4 + nc) * A;
+      for (let p = 0; p < n; p++) {
+        const a = start + p;
+        const src = (b * n + p) * no;
+        dflDecodeInto(d, src, REG_MAX, ltrb, 0);
+        const s = anchors.stride[a];
+        const ax = anchors.points[2 * a];
+        const ay = anchors.points[2 * a + 1];
+        const x1 = ax - ltrb[0];
+        const y1 = ay - ltrb[1];
+        const x2 = ax + ltrb[2];
+        const y2 = ay + ltrb[3];
+        out[o + a] = ((x1 + x2) / 2) * s;
+        out[o + A + a] = ((y1 + y2) / 2) * s;
+        out[o + 2 * A + a] = (x2 - x1) * s;
+        out[o + 3 * A + a] = (y2 - y1) * s;
+        for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = 1 / (1 + Math.exp(-d[src + 4 * REG_MAX + j]));
+      }
+    }
+    start += n;
+  });
+  return tf.tensor3d(out, [B, 4 + nc, A]);
+}
+
+/** `decodeHeads` as tfjs ops (differentiable; the tests' reference for the typed-array version). */
+export function decodeHeadsOps(feats: tf.Tensor4D[], strides: number[], nc: number): tf.Tensor3D {
   return tf.tidy(() => {
     const flat = flattenLevels(feats); // [B, A, 64+nc]
     const [boxLogits, clsLogits] = tf.split(flat, [4 * REG_MAX, nc], 2);

@@ -119,7 +119,7 @@ export function encodeSafetensors(tensors: Map<string, SafeTensor>, metadata?: R
   // Pad the header with spaces to 8 bytes so the data is aligned, as the reference writer does.
   const pad = (8 - (json.length % 8)) % 8;
   if (pad) json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-  const out = Buffer.alloc(8 + json.length + offset);
+  const out = Buffer.allocUnsafeSlow(8 + json.length + offset); // every byte is written below
   out.writeBigUInt64LE(BigInt(json.length), 0);
   json.copy(out, 8);
   let pos = 8 + json.length;

@@ -115,10 +115,14 @@ export function oihwToHwio(src: ArrayLike<number>, [co, ci, kh, kw]: number[]): 
 }
 
 /** The model as an ultralytics-named state_dict (OIHW kernels), with num_batches_tracked and the DFL conv. */
-export function stateDict(model: YoloModel): Map<string, SafeTensor> {
+/**
+ * The model's tensors under ultralytics' names and layouts (OIHW kernels), as fresh arrays. `tensors`
+ * replaces the model's own values by name (e.g. the EMA shadow, written without swapping it in).
+ */
+export function stateDict(model: YoloModel, tensors: Map<string, tf.Tensor> = model.namedTensors()): Map<string, SafeTensor> {
   const out = new Map<string, SafeTensor>();
   const nbt = BigInt64Array.of(BigInt(model.numBatchesTracked));
-  for (const [name, v] of model.namedTensors()) {
+  for (const [name, v] of tensors) {
     const raw = v.dataSync() as Float32Array;
     const data = v.rank === 4 ? hwioToOihw(raw, v.shape) : Float32Array.from(raw);
     out.set(name, { dtype: 'F32', shape: fileShape(v.shape), data });

@@ -40,8 +40,9 @@ export interface TrainerState {
 
 const TENSOR_EXTS = ['.safetensors', '.state.safetensors'];
 
+/** The tensor's own array, no copy: only for encoding right away (training updates arrays in place). */
 function toSafe(t: tf.Tensor): SafeTensor {
-  return { dtype: 'F32', shape: t.shape.slice(), data: Float32Array.from(t.dataSync() as Float32Array) };
+  return { dtype: 'F32', shape: t.shape.slice(), data: t.dataSync() as Float32Array };
 }
 
 /** A checkpoint's bytes, taken synchronously between steps so that writing them can happen later. */
@@ -55,14 +56,10 @@ export interface CheckpointSnapshot {
 export function snapshotCheckpoint(tag: string, model: YoloModel, ema: ModelEma, opt: GroupOptimizer, state: Omit<TrainerState, 'token' | 'savedAt'>): CheckpointSnapshot {
   const token = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-e${state.epoch}`;
   const meta = { token, epoch: String(state.epoch) };
-  // EMA weights as a normal ultralytics-named state dict: swap them in, export, swap back.
+  // EMA weights as a normal ultralytics-named state dict (the shadow has the model's names).
   const named = model.namedTensors();
-  const backup = new Map<string, tf.Tensor>();
-  for (const [k, v] of named) backup.set(k, v.clone());
-  ema.copyTo(named);
-  const emaDict = stateDict(model);
-  for (const [k, v] of named) v.assign(backup.get(k)!);
-  backup.forEach((t) => t.dispose());
+  for (const k of named.keys()) if (!ema.shadow.has(k)) throw new Error(`checkpoint: the EMA has no tensor ${k}`);
+  const emaDict = stateDict(model, ema.shadow);
   const emaBytes = encodeSafetensors(emaDict, { format: 'pt', arch: `yolov8${model.scale}`, nc: String(model.nc), ...meta });
 
   const st = new Map<string, SafeTensor>();
