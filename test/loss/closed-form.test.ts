@@ -77,6 +77,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     };
     const cf = run('closed-form');
     const ad = run('autodiff');
+    // validation's value-only call gives the same numbers without a gradient
+    const vo = detectionLoss(feats, t, { imgsz: [96, 128], nc, valueOnly: true });
+    assert.deepEqual(vo.items, cf.items);
+    assert.equal(vo.loss.dataSync()[0], Math.fround(cf.total));
+    vo.loss.dispose();
     assert.ok(ad.items[0] > 0 && ad.items[1] > 0 && ad.items[2] > 0, `all three terms are active: ${ad.items}`);
     assert.ok(Math.abs(cf.total - ad.total) / ad.total < 1e-5, `total ${cf.total} vs ${ad.total}`);
     for (let k = 0; k < 3; k++) assert.ok(Math.abs(cf.items[k] - ad.items[k]) / ad.items[k] < 1e-5, `item ${k}: ${cf.items[k]} vs ${ad.items[k]}`);

@@ -37,6 +37,8 @@ export interface DetectionLossOptions {
    * differentiate (the independent check of the closed form in the tests).
    */
   gradient?: 'closed-form' | 'autodiff';
+  /** Only the values are needed (validation): no gradient is computed and `loss` is a constant. */
+  valueOnly?: boolean;
 }
 
 export interface DetectionLossDebug {
@@ -93,8 +95,9 @@ export function detectionLoss(feats: tf.Tensor4D[], targets: LossTargets, opts: 
   const asg = assignTargets({ batch: B, nc, anchors, scores, boxes, gt, hyp, ensure });
   const tss = Math.max(asg.targetScoresSum, 1);
   if (opts.gradient !== 'autodiff') {
-    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros });
-    const result: DetectionLossResult = { loss: closedFormLoss(feats, (r.items[0] + r.items[1] + r.items[2]) * B, r.grads), items: r.items };
+    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros, withGrad: !opts.valueOnly });
+    const total = (r.items[0] + r.items[1] + r.items[2]) * B;
+    const result: DetectionLossResult = { loss: opts.valueOnly ? tf.scalar(total) : closedFormLoss(feats, total, r.grads), items: r.items };
     if (opts.debug) result.debug = summarize(asg, tss);
     return result;
   }

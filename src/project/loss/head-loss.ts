@@ -30,6 +30,8 @@ export interface HeadLossInput {
   hyp: Pick<LossHyp, 'box' | 'cls' | 'dfl'>;
   /** Allocates the zero-filled gradient arrays (default: new Float32Array). */
   zeros?: (n: number) => Float32Array;
+  /** false: the loss values only (validation); `grads` is then empty. */
+  withGrad?: boolean;
 }
 
 export interface HeadLossOutput {
@@ -68,13 +70,15 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
 
   // Only the class channels and the DFL channels of foreground anchors get gradient: start from zeros.
   const zeros = inp.zeros ?? ((n: number) => new Float32Array(n));
-  const grads = data.map((d) => zeros(d.length));
+  const wg = inp.withGrad !== false;
+  const grads = wg ? data.map((d) => zeros(d.length)) : [];
+  const none = new Float32Array(0);
 
   // cls: BCE with logits over every anchor and class. e = exp(-|x|) gives both softplus and sigmoid.
   let clsSum = 0;
   anchors.perLevel.forEach((n, l) => {
     const d = data[l];
-    const g = grads[l];
+    const g = wg ? grads[l] : none;
     for (let b = 0; b < B; b++) {
       for (let p = 0; p < n; p++) {
         const ia = b * A + start[l] + p;
@@ -86,7 +90,7 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
           const e = Math.exp(-Math.abs(x));
           clsSum += (x > 0 ? x : 0) - x * z + Math.log1p(e);
           const sig = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-          g[o + j] = kCls * (sig - z);
+          if (wg) g[o + j] = kCls * (sig - z);
         }
       }
     }
@@ -110,7 +114,7 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
     const n = anchors.perLevel[l];
     const o = (b * n + a - start[l]) * no;
     const d = data[l];
-    const g = grads[l];
+    const g = wg ? grads[l] : none;
     for (let s = 0; s < 4; s++) {
       const so = o + s * R;
       let m = -Infinity;
@@ -152,7 +156,7 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
         const pk = prob[s * R + k];
         let gk = kDfl * (pk * (Tl + Tr) - (k === tl ? Tl : k === tl + 1 ? Tr : 0));
         gk += gE[s] * pk * (k - E[s]);
-        g[so + k] = gk;
+        if (wg) g[so + k] = gk;
       }
     }
   }

@@ -49,7 +49,7 @@ export async function validateEpoch(
     let dets: Detections[] = [];
     tf.tidy(() => {
       const feats = model.forward(b.images, false);
-      const { items } = detectionLoss(feats, b.targets, { imgsz: [S, S], nc: model.nc, strides: model.strides });
+      const { items } = detectionLoss(feats, b.targets, { imgsz: [S, S], nc: model.nc, strides: model.strides, valueOnly: true });
       items.forEach((v: number, k: number) => (lossSum[k] += v));
       const pred = decodeHeads(feats, model.strides, model.nc);
       dets = nonMaxSuppression(pred.dataSync() as Float32Array, B, model.nc, pred.shape[2], nms);
