@@ -359,7 +359,37 @@ Napi::Value EmaUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// decodeAnchors(rows, no, regMax, nc, d, scores, ltrb)
+Napi::Value DecodeAnchors(const Napi::CallbackInfo& info) {
+  const int64_t rows = info[0].As<Napi::Number>().Int64Value(), no = info[1].As<Napi::Number>().Int64Value();
+  const int regMax = info[2].As<Napi::Number>().Int32Value(), nc = info[3].As<Napi::Number>().Int32Value();
+  if (rows < 0 || regMax < 1 || nc < 0 || no != 4 * regMax + nc) throw Napi::RangeError::New(info.Env(), "decodeAnchors: bad sizes");
+  const float* d = f32(info[4], size_t(rows * no), "d");
+  float* scores = f32(info[5], size_t(rows * nc), "scores");
+  float* ltrb = f32(info[6], size_t(rows * 4), "ltrb");
+  taco::decodeAnchors(rows, no, regMax, nc, d, scores, ltrb);
+  return info.Env().Undefined();
+}
+
+// clsBce(rows, no, off, nc, d, label, score, k, grad|null) -> sum
+Napi::Value ClsBce(const Napi::CallbackInfo& info) {
+  const int64_t rows = info[0].As<Napi::Number>().Int64Value(), no = info[1].As<Napi::Number>().Int64Value();
+  const int64_t off = info[2].As<Napi::Number>().Int64Value();
+  const int nc = info[3].As<Napi::Number>().Int32Value();
+  if (rows < 0 || nc < 0 || off < 0 || off + nc > no) throw Napi::RangeError::New(info.Env(), "clsBce: bad sizes");
+  const float* d = f32(info[4], size_t(rows * no), "d");
+  const int32_t* label = i32(info[5], size_t(rows), "label");
+  const float* score = f32(info[6], size_t(rows), "score");
+  for (int64_t r = 0; r < rows; r++)
+    if (label[r] >= nc) throw Napi::RangeError::New(info.Env(), "clsBce: label out of range");
+  float* grad = f32OrNull(info[8], size_t(rows * no), "grad");
+  const double s = taco::clsBce(rows, no, off, nc, d, label, score, info[7].As<Napi::Number>().FloatValue(), grad);
+  return Napi::Number::New(info.Env(), s);
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("decodeAnchors", Napi::Function::New(env, DecodeAnchors));
+  exports.Set("clsBce", Napi::Function::New(env, ClsBce));
   exports.Set("emaUpdate", Napi::Function::New(env, EmaUpdate));
   exports.Set("alignPad", Napi::Function::New(env, AlignPad));
   exports.Set("optimizerStep", Napi::Function::New(env, OptimizerStep));

@@ -19,7 +19,7 @@
     {
       "target_name": "taco_native",
       "dependencies": ["bn_act"],
-      "sources": ["addon.cc", "conv.cc", "eltwise.cc", "optim.cc"],
+      "sources": ["addon.cc", "conv.cc", "eltwise.cc", "loss.cc", "optim.cc"],
       "libraries": ["-ldnnl", "-fopenmp"]
     }
   ]

@@ -4,27 +4,12 @@
 #include <cstring>
 #include <vector>
 
+#include "fastmath.h"
 #include "taco_native.h"
 
 namespace taco {
 
 namespace {
-// exp in plain arithmetic (Cephes' expf: reduction by ln 2, degree-6 polynomial, exponent bits), about
-// 1 ulp: the loops below vectorise, where std::exp is a scalar libm call per element.
-inline float expApprox(float x) {
-  x = std::min(std::max(x, -87.f), 88.f);
-  const float n = std::floor(x * 1.44269504088896341f + 0.5f);
-  const float r = x - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const int32_t bits = (int32_t(n) + 127) << 23;
-  return (p * r * r + r + 1.f) * __builtin_bit_cast(float, bits);
-}
-inline float sigmoid(float v) { return 1.f / (1.f + expApprox(-v)); }
 
 // The [m, c] rows are walked in tiles of `rows` whole rows (rows * c contiguous floats, about 2048), so
 // every inner loop is long and contiguous whatever c is (c = 16 made row-by-row loops overhead-bound);

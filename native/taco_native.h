@@ -55,6 +55,12 @@ struct AdamHyper {
 /** One Adam (L2 decay) or AdamW (decoupled decay) step on p, m, v in place. */
 void adamStep(int64_t n, float* p, const float* g, float* m, float* v, const AdamHyper& h);
 
+/** Every anchor's sigmoid class scores [rows, nc] and DFL distances [rows, 4] from head rows [rows, no]. */
+void decodeAnchors(int64_t rows, int64_t no, int regMax, int nc, const float* d, float* scores, float* ltrb);
+/** Sum over rows and classes of BCE(logit, target), the target being score[r] on label[r] (-1: none) and 0
+ *  elsewhere; logits at d[r*no + off + j]. With grad, writes k*(sigmoid - target) at the same places. */
+double clsBce(int64_t rows, int64_t no, int64_t off, int nc, const float* d, const int32_t* label, const float* score, float k,
+              float* grad);
 /** The model EMA in place: e = d*e + (1-d)*v. */
 void emaUpdate(int64_t n, float* e, const float* v, float d);
 

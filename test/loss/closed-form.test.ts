@@ -7,6 +7,7 @@ import { ciouWithGrad } from '../../src/project/loss/ciou-grad';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import type { LossTargets } from '../../src/project/loss/targets';
 import { mulberry32 } from '../../src/project/random';
+import { addonUnavailable } from '../../src/project/engine/native/addon';
 
 /**
  * The closed-form loss gradient (head-loss.ts, the default) against tfjs autodiff of the same terms
@@ -48,8 +49,9 @@ function heads(B: number, H: number, W: number, no: number, seed: number): tf.Te
   return [8, 16, 32].map((s, l) => tf.randomNormal([B, H / s, W / s, no], 0, 2, 'float32', seed + l) as tf.Tensor4D);
 }
 
-for (const backend of ['cpu', 'wasm'] as const) {
-  test(`closed-form loss and gradient equal the autodiff ones (random heads, 3 images, 9 boxes, ${backend})`, async () => {
+for (const backend of ['cpu', 'wasm', 'native'] as const) {
+  // on native, the all-anchor parts (decode for the assigner, class BCE) run in the addon
+  test(`closed-form loss and gradient equal the autodiff ones (random heads, 3 images, 9 boxes, ${backend})`, { skip: backend === 'native' ? addonUnavailable() : undefined }, async () => {
     await initBackend({ backend });
     const nc = 5;
     const feats = heads(3, 96, 128, 64 + nc, 5);
@@ -102,3 +104,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
     tf.dispose(feats);
   });
 }
+
+test('a NaN in the head outputs makes the loss NaN on the native kernels too (the trainer stops on it)', { skip: addonUnavailable() }, async () => {
+  await initBackend({ backend: 'native' });
+  const nc = 3;
+  const feats = heads(1, 64, 64, 64 + nc, 2);
+  const buf = feats[1].bufferSync();
+  buf.set(NaN, 0, 1, 1, 64 + 1); // one class logit
+  const bad = [feats[0], buf.toTensor() as tf.Tensor4D, feats[2]];
+  const r = detectionLoss(bad, { batchIdx: [0], cls: [1], bboxes: [[0.5, 0.5, 0.4, 0.4]] }, { imgsz: [64, 64], nc });
+  assert.ok(Number.isNaN(r.loss.dataSync()[0]), `loss ${r.loss.dataSync()[0]}`);
+  assert.ok(Number.isNaN(r.items[1]), `cls ${r.items[1]}`);
+  tf.dispose([r.loss, bad[1], ...feats]);
+});

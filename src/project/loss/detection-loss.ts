@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradientsRegistered } from '../engine/ops';
 import { f32, zeros } from '../engine/native/memory';
+import { fusedStepAvailable } from '../engine/native/optimizer_step';
+import { loadAddon, type NativeAddon } from '../engine/native/addon';
 import { bbox2distInto, dflDecode, dflDecodeInto, dist2bbox, makeAnchors, type Anchors } from '../model/anchors';
 import { assignTargets, type Assignment } from './assigner';
 import { bceWithLogits } from './bce';
@@ -95,7 +97,8 @@ export function detectionLoss(feats: tf.Tensor4D[], targets: LossTargets, opts: 
   const asg = assignTargets({ batch: B, nc, anchors, scores, boxes, gt, hyp, ensure });
   const tss = Math.max(asg.targetScoresSum, 1);
   if (opts.gradient !== 'autodiff') {
-    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros, withGrad: !opts.valueOnly });
+    const addon = nativeLoss();
+    const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros, withGrad: !opts.valueOnly, clsBce: addon?.clsBce });
     const total = (r.items[0] + r.items[1] + r.items[2]) * B;
     const result: DetectionLossResult = { loss: opts.valueOnly ? tf.scalar(total) : closedFormLoss(feats, total, r.grads), items: r.items };
     if (opts.debug) result.debug = summarize(asg, tss);
@@ -170,15 +173,33 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
   const boxes = new Float32Array(B * A * 4);
   const done = new Uint8Array(B * A);
   const ltrb = new Float32Array(4);
+  // On the native engine every anchor is decoded up front in one vectorised pass per level (cheaper
+  // than decoding the candidates one by one here); `ensure` then only places the values.
+  const addon = nativeLoss();
+  const pre = addon
+    ? data.map((d, l) => {
+        const rows = B * anchors.perLevel[l];
+        const s = new Float32Array(rows * nc);
+        const t = new Float32Array(rows * 4);
+        addon.decodeAnchors(rows, no, regMax, nc, d, s, t);
+        return { s, t };
+      })
+    : undefined;
   const ensure = (b: number, a: number): void => {
     const ia = b * A + a;
     if (done[ia]) return;
     done[ia] = 1;
     const l = level[a];
-    const src = (b * anchors.perLevel[l] + a - start[l]) * no;
+    const row = b * anchors.perLevel[l] + a - start[l];
+    const src = row * no;
     const d = data[l];
-    for (let j = 0; j < nc; j++) scores[ia * nc + j] = 1 / (1 + Math.exp(-d[src + 4 * regMax + j]));
-    dflDecodeInto(d, src, regMax, ltrb, 0);
+    if (pre) {
+      scores.set(pre[l].s.subarray(row * nc, row * nc + nc), ia * nc);
+      ltrb.set(pre[l].t.subarray(row * 4, row * 4 + 4));
+    } else {
+      for (let j = 0; j < nc; j++) scores[ia * nc + j] = 1 / (1 + Math.exp(-d[src + 4 * regMax + j]));
+      dflDecodeInto(d, src, regMax, ltrb, 0);
+    }
     const s = anchors.stride[a];
     const ax = anchors.points[2 * a];
     const ay = anchors.points[2 * a + 1];
@@ -188,6 +209,13 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
     boxes[ia * 4 + 3] = f(f(ay + ltrb[3]) * s);
   };
   return { data, scores, boxes, ensure };
+}
+
+/** The addon's loss kernels when the native engine is active (the plain-JS loops otherwise). */
+function nativeLoss(): Pick<NativeAddon, 'decodeAnchors' | 'clsBce'> | undefined {
+  if (!fusedStepAvailable()) return undefined;
+  const a = loadAddon();
+  return { decodeAnchors: a.decodeAnchors, clsBce: a.clsBce };
 }
 
 /** A scalar tensor of value `total` whose gradient with respect to feats[l] is dy * grads[l]. */

@@ -32,6 +32,11 @@ export interface HeadLossInput {
   zeros?: (n: number) => Float32Array;
   /** false: the loss values only (validation); `grads` is then empty. */
   withGrad?: boolean;
+  /**
+   * The class term of one level in native code (see NativeAddon.clsBce): rows of `no` values, logits at
+   * `off`, target `score[r]` on class `label[r]` (-1: none); returns the BCE sum, writes k*(sigmoid - target).
+   */
+  clsBce?: (rows: number, no: number, off: number, nc: number, d: Float32Array, label: Int32Array, score: Float32Array, k: number, grad: Float32Array | null) => number;
 }
 
 export interface HeadLossOutput {
@@ -79,6 +84,17 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
   anchors.perLevel.forEach((n, l) => {
     const d = data[l];
     const g = wg ? grads[l] : none;
+    if (inp.clsBce && d instanceof Float32Array) {
+      // this level's rows (image-major, then pixel) with their foreground label and score
+      const label = new Int32Array(B * n);
+      const score = new Float32Array(B * n);
+      for (let b = 0; b < B; b++) {
+        label.set(fgLabel.subarray(b * A + start[l], b * A + start[l] + n), b * n);
+        score.set(fgScore.subarray(b * A + start[l], b * A + start[l] + n), b * n);
+      }
+      clsSum += inp.clsBce(B * n, no, 4 * R, nc, d, label, score, kCls, wg ? g : null);
+      return;
+    }
     for (let b = 0; b < B; b++) {
       for (let p = 0; p < n; p++) {
         const ia = b * A + start[l] + p;

@@ -39,6 +39,10 @@ export interface NativeAddon {
    * Adam). hyper: SGD [lr, momentum, wd, first 0|1]; Adam [beta1, 1-beta1, beta2, 1-beta2, eps, l2, keep, sqrtBc2, stepSize].
    */
   optimizerStep(kind: number, p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array | null, hyper: number[]): void;
+  /** Every anchor's sigmoid scores [rows, nc] and DFL distances [rows, 4] from head rows [rows, no]. */
+  decodeAnchors(rows: number, no: number, regMax: number, nc: number, d: Float32Array, scores: Float32Array, ltrb: Float32Array): void;
+  /** Class BCE summed over rows (target score[r] on label[r], -1 none); k*(sigmoid - target) into grad. */
+  clsBce(rows: number, no: number, off: number, nc: number, d: Float32Array, label: Int32Array, score: Float32Array, k: number, grad: Float32Array | null): number;
   /** e = d*e + (1-d)*v in place. */
   emaUpdate(e: Float32Array, v: Float32Array, d: number): void;
   /** Bytes from the start of `buffer`'s memory to its first 64-byte boundary. */
