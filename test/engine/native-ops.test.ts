@@ -170,6 +170,30 @@ test('native convBnAct leaks no tensors: without tape, in eval, under variableGr
   tf.disposeVariables();
 });
 
+test('native channel slice matches tf.slice with gradients (first, middle and last channels)', { skip }, async () => {
+  const { sliceChannelsNative } = await import('../../src/project/engine/native/channels');
+  for (const [begin, size] of [[0, 3], [2, 3], [4, 3]]) {
+    const run = async (backend: 'cpu' | 'native'): Promise<Float32Array[]> => {
+      await initBackend({ backend });
+      const before = tf.memory().numTensors;
+      const x = tf.tensor4d(randomFloats(2 * 3 * 40 * 7, 3), [2, 3, 40, 7]);
+      const lw = tf.tensor(randomFloats(2 * 3 * 40 * size, 4), [2, 3, 40, size]);
+      const slice = (t: tf.Tensor4D) => (backend === 'native' ? sliceChannelsNative(t, begin, size) : tf.slice(t, [0, 0, 0, begin], [-1, -1, -1, size]));
+      // x also reaches the loss directly, so the slice's gradient is added to another one
+      const f = (t: tf.Tensor): tf.Scalar => tf.add(tf.sum(tf.mul(slice(t as tf.Tensor4D), lw)), tf.sum(tf.square(t)));
+      const part = slice(x);
+      const { value, grad } = tf.valueAndGrad(f)(x);
+      const out = [part, value, grad].map((t) => t.dataSync().slice() as Float32Array);
+      tf.dispose([x, lw, part, value, grad]);
+      assert.equal(tf.memory().numTensors, before, `no tensor leak on ${backend}`);
+      return out;
+    };
+    const ref = await run('cpu');
+    const nat = await run('native');
+    nat.forEach((v, i) => assert.ok(maxRelErr(v, ref[i]) < 1e-6, `channels ${begin}+${size}: result ${i}`));
+  }
+});
+
 test('native channel split matches tf.split with gradients', { skip }, async () => {
   const { splitChannelsNative } = await import('../../src/project/engine/native/channels');
   const run = async (backend: 'cpu' | 'native'): Promise<Float32Array[]> => {

@@ -45,6 +45,8 @@ export interface OpsImpl {
   concatChannels(xs: tf.Tensor4D[]): tf.Tensor4D;
   /** Channel split into consecutive parts of the given sizes. */
   splitChannels(x: tf.Tensor4D, sizes: number[]): tf.Tensor4D[];
+  /** Channels begin..begin+size-1 of x (C2f's second half, whose first half is never used alone). */
+  sliceChannels(x: tf.Tensor4D, begin: number, size: number): tf.Tensor4D;
 }
 
 /**
@@ -136,6 +138,9 @@ export const referenceOps: OpsImpl = {
   },
   splitChannels(x, sizes) {
     return tf.split(x, sizes, 3);
+  },
+  sliceChannels(x, begin, size) {
+    return tf.slice(x, [0, 0, 0, begin], [-1, -1, -1, size]);
   },
 };
 

@@ -108,9 +108,11 @@ function runLayer(l: LayerSpec, convs: ConvParams[], inputs: Value[], training: 
       return runConv(convs[0], inputs[0], training);
     case 'C2f': {
       const c = l.hidden as number;
-      const [a, b] = o.splitChannels(runConv(convs[0], inputs[0], training), [c, c]);
-      const ys: tf.Tensor4D[] = [a, b];
-      let cur = b;
+      // cv2 reads [y's two halves, m outputs...]: y itself stands for its halves in that list, so
+      // only the half the bottlenecks read is copied out.
+      const y = runConv(convs[0], inputs[0], training);
+      const ys: tf.Tensor4D[] = [y];
+      let cur = o.sliceChannels(y, c, c);
       for (let i = 0; i < l.repeats; i++) {
         const t = runConv(convs[3 + 2 * i], runConv(convs[2 + 2 * i], cur, training), training);
         cur = l.shortcut ? tf.add(cur, t) : t;

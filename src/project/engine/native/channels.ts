@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon';
 import { runWithLazyGrads } from './kernel_func';
-import { adopt, f32, uninit } from './memory';
+import { adopt, f32, release, uninit, zeros } from './memory';
 
 /**
  * Channel split in native code (the cpu backend's SplitV is a per-element JavaScript loop and was a third
@@ -28,5 +28,35 @@ export function splitChannelsNative(x: tf.Tensor4D, sizes: number[]): tf.Tensor4
         },
       }),
     ),
+  );
+}
+
+/**
+ * Channels begin..begin+size-1 as their own tensor; the gradient puts dy back into that channel range of
+ * zeros (tfjs then adds it to the other gradients of x).
+ */
+export function sliceChannelsNative(x: tf.Tensor4D, begin: number, size: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  if (!(begin >= 0 && size > 0 && begin + size <= c)) throw new Error(`sliceChannels: channels ${begin}..${begin + size - 1} of ${c}`);
+  const m = n * h * w;
+  const rest = c - begin - size;
+  return runWithLazyGrads<tf.Tensor4D>(
+    { x },
+    () => {
+      const out = uninit(m * size);
+      loadAddon().sliceCopy([m, c], [0, begin], [m, size], f32(x), out);
+      return adopt(out, [n, h, w, size]);
+    },
+    (dy) => ({
+      x: () => {
+        const before = begin ? zeros(m * begin) : undefined;
+        const after = rest ? zeros(m * rest) : undefined;
+        const dx = uninit(m * c);
+        loadAddon().concatChannels(m, [before, f32(dy), after].filter((p): p is Float32Array => p !== undefined), dx);
+        if (before) release(before);
+        if (after) release(after);
+        return adopt(dx, x.shape);
+      },
+    }),
   );
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { OpsImpl, ops, referenceOps, setOpsImpl } from '../ops';
+import { OpsImpl, ops, setOpsImpl } from '../ops';
 import { convBnActNative } from './conv_bn_act';
 import { conv2dBiasNative } from './conv_bias';
-import { splitChannelsNative } from './channels';
+import { sliceChannelsNative, splitChannelsNative } from './channels';
 import { NATIVE_BACKEND } from './kernels';
 import { maxPoolSameNative, upsample2xNative } from './pool_upsample';
 
@@ -11,21 +11,6 @@ import { maxPoolSameNative, upsample2xNative } from './pool_upsample';
  * process that switches to another backend (tests compare against cpu and wasm) gets that backend's ops.
  */
 const onNative = (): boolean => tf.getBackend() === NATIVE_BACKEND;
-
-export const nativeOps: Partial<OpsImpl> = {
-  convBnAct(x, p, training) {
-    return onNative() ? convBnActNative(x, p, training) : referenceOps.convBnAct(x, p, training);
-  },
-  conv2dBias(x, w, b, stride, pad) {
-    return onNative() ? conv2dBiasNative(x, w, b, stride, pad) : referenceOps.conv2dBias(x, w, b, stride, pad);
-  },
-  upsample2x(x) {
-    return onNative() ? upsample2xNative(x) : referenceOps.upsample2x(x);
-  },
-  maxPoolSame(x, k) {
-    return onNative() ? maxPoolSameNative(x, k) : referenceOps.maxPoolSame(x, k);
-  },
-};
 
 /** Adds the native ops on top of whatever another engine installed (each falls back off its backend). */
 let installedImpl: OpsImpl | undefined;
@@ -41,6 +26,7 @@ export function installNativeOps(): void {
     upsample2x: (x) => (onNative() ? upsample2xNative(x) : prev.upsample2x(x)),
     maxPoolSame: (x, k) => (onNative() ? maxPoolSameNative(x, k) : prev.maxPoolSame(x, k)),
     splitChannels: (x, sizes) => (onNative() ? splitChannelsNative(x, sizes) : prev.splitChannels(x, sizes)),
+    sliceChannels: (x, begin, size) => (onNative() ? sliceChannelsNative(x, begin, size) : prev.sliceChannels(x, begin, size)),
   });
   installedImpl = ops();
 }
