@@ -77,7 +77,9 @@ export function timeTfjsOp(s: ConvShape, op: ConvOp, reps: number): Timing {
     for (let i = 0; i <= reps; i++) {
       const t0 = process.hrtime.bigint();
       const out = run();
-      out.dataSync();
+      // Wait for asynchronous backends by reading one value: reading the whole output (dataSync) would
+      // hand its array to the caller, and the native engine could no longer reuse that memory.
+      tf.tidy(() => tf.slice(tf.reshape(out, [-1]), [0], [1]).dataSync());
       const dt = Number(process.hrtime.bigint() - t0) / 1e9;
       out.dispose();
       if (i > 0) times.push(dt);
