@@ -5,9 +5,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const main = path.join(__dirname, '..', 'src', 'cli', 'run.ts');
-// --single-threaded-gc: V8's concurrent GC threads otherwise compete with the native engine's two
-// OpenMP threads for this machine's two cores (a yolov8n training step at 320 ran 10% slower with them).
-const r = spawnSync(process.execPath, ['--single-threaded-gc', '--max-semi-space-size=32', '--import', 'tsx', ...process.execArgv, main, ...process.argv.slice(2)], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.execArgv, main, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: process.cwd(),
   env: process.env,
