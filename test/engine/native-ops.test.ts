@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/project/engine/backend';
-import { ConvBnAct, referenceOps } from '../../src/project/engine/ops';
+import { ConvBnAct, ops, referenceOps } from '../../src/project/engine/ops';
 import { addonUnavailable } from '../../src/project/engine/native/addon';
 import { maxRelErr, randomFloats } from './wasm-reference';
 
@@ -216,4 +216,28 @@ test('native channel split matches tf.split with gradients', { skip }, async () 
   const ref = await run('cpu');
   const nat = await run('native');
   nat.forEach((v, i) => assert.ok(maxRelErr(v, ref[i]) < 1e-6, `result ${i}`));
+});
+
+test('eval after in-place updates (optimizer, EMA, running statistics) uses the new values, not a stale folded kernel', { skip }, async () => {
+  const { fusedStep, fusedEmaUpdate } = await import('../../src/project/engine/native/optimizer_step');
+  await initBackend({ backend: 'native' });
+  const s = BLOCKS[0];
+  const p = makeBlock(s, 5);
+  const x = tf.tensor4d(randomFloats(s.n * s.h * s.w * s.parts[0], 6).map((v) => 2 * v + 0.5), [s.n, s.h, s.w, s.parts[0]]);
+  const first = Float32Array.from(ops().convBnAct(x, p, false).dataSync()); // caches the folded kernel
+  // in place, keeping every dataId: a training forward (running statistics), a fused SGD step (w), an EMA update (gamma)
+  tf.dispose(ops().convBnAct(x, p, true));
+  const slot = tf.tidy(() => tf.variable(tf.zerosLike(p.w), false));
+  fusedStep('SGD', p.w, [slot], tf.tensor(randomFloats(p.w.size, 7), p.w.shape), [0.5, 0.9, 0, 1]);
+  fusedEmaUpdate(p.gamma, tf.tensor(randomFloats(p.gamma.size, 8), p.gamma.shape), 0.5);
+  const after = Float32Array.from(ops().convBnAct(x, p, false).dataSync());
+  // the reference eval on cpu with the variables' current values
+  const vals = [p.w, p.gamma, p.beta, p.runningMean, p.runningVar].map((v) => Float32Array.from(v.dataSync()));
+  const xData = Float32Array.from(x.dataSync());
+  await initBackend({ backend: 'cpu' });
+  const q = makeBlock(s, 5);
+  [q.w, q.gamma, q.beta, q.runningMean, q.runningVar].forEach((v, i) => v.assign(tf.tensor(vals[i], v.shape)));
+  const want = referenceOps.convBnAct(tf.tensor4d(xData, x.shape), q, false).dataSync();
+  assert.ok(maxRelErr(after, want) < 1e-4, `eval after the updates differs from the reference: ${maxRelErr(after, want)}`);
+  assert.ok(maxRelErr(first, want) > 1e-2, 'the updates changed the output (so the check above can fail)');
 });

@@ -3,7 +3,7 @@ import type { ConvBnAct } from '../ops';
 import { loadAddon } from './addon';
 import { ConvGeometry, outShape, symmetric } from './geometry';
 import { LazyGrads, runWithLazyGrads } from './kernel_func';
-import { adopt, f32, ownArray, release, size, uninit } from './memory';
+import { adopt, f32, inPlaceWrites, ownArray, release, size, uninit } from './memory';
 
 /**
  * Conv + BatchNorm + SiLU on oneDNN. Training: oneDNN conv into z, then one fused BN+SiLU pass
@@ -134,17 +134,20 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   );
 }
 
-interface Folded { ids: object[]; w: Float32Array; bias: Float32Array }
+interface Folded { ids: object[]; generation: number; w: Float32Array; bias: Float32Array }
 /**
  * Folded kernels per block, reused while its variables hold the same data: `Variable.assign` gives a
- * variable a new dataId, so comparing the five dataIds detects every update (training, weight loading).
+ * variable a new dataId, so comparing the five dataIds detects reassignment (training on other engines,
+ * weight loading, the EMA swapped in for validation), and the in-place write count detects updates that
+ * keep the dataId (the native optimizer, EMA and running statistics).
  */
 const foldCache = new WeakMap<ConvBnAct, Folded>();
 
 function folded(p: ConvBnAct): Folded {
   const ids = [p.w, p.gamma, p.beta, p.runningMean, p.runningVar].map((v) => v.dataId as object);
+  const generation = inPlaceWrites();
   const hit = foldCache.get(p);
-  if (hit && hit.ids.every((id, i) => id === ids[i])) return hit;
+  if (hit && hit.generation === generation && hit.ids.every((id, i) => id === ids[i])) return hit;
   const w = f32(p.w);
   const [kh, kw, ci, co] = p.w.shape;
   const gamma = f32(p.gamma);
@@ -159,7 +162,7 @@ function folded(p: ConvBnAct): Folded {
   }
   const wf = uninit(w.length);
   for (let i = 0; i < kh * kw * ci; i++) for (let j = 0; j < co; j++) wf[i * co + j] = w[i * co + j] * scale[j];
-  const f = { ids, w: wf, bias };
+  const f = { ids, generation, w: wf, bias };
   foldCache.set(p, f);
   return f;
 }

@@ -61,7 +61,18 @@ export function ownArray(t: tf.Tensor): Float32Array | undefined {
   if (!backend.data?.has(t.dataId)) return undefined;
   const d = backend.data.get(t.dataId) as Storage;
   if (d.refCount !== 1 || !(d.values instanceof Float32Array) || d.values.length !== t.size) return undefined;
+  // The caller is about to change the tensor's values without changing its dataId.
+  inPlaceGeneration++;
   return d.values;
+}
+
+let inPlaceGeneration = 0;
+/**
+ * Counts in-place writes (optimizer, EMA, BN running statistics through `ownArray`). Caches keyed by
+ * dataId (the folded inference kernels) must also compare this: an in-place update keeps the dataId.
+ */
+export function inPlaceWrites(): number {
+  return inPlaceGeneration;
 }
 
 export function adopt<R extends tf.Rank>(data: Float32Array, shape: number[]): tf.Tensor<R> {
