@@ -83,8 +83,8 @@ export const size = (shape: readonly number[]): number => shape.reduce((a, b) =>
 
 /**
  * A Float32Array for an output that native code overwrites completely: a pooled one of that size when
- * there is one, else a fresh one without the zero fill (Buffer.allocUnsafe gives such sizes their own
- * ArrayBuffer, offset 0). Small ones come from the zeroing constructor and are not pooled.
+ * there is one, else a fresh one from `allocator` (its own ArrayBuffer, no zero fill). Small ones come
+ * from the zeroing constructor and are not pooled.
  */
 export function uninit(n: number): Float32Array {
   if (n * 4 < MIN_POOLED_BYTES) return new Float32Array(n);
