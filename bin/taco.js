@@ -3,9 +3,12 @@
 // which handles both require() and dynamic import(), so users need no build step.
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 
 const main = path.join(__dirname, '..', 'src', 'cli', 'run.ts');
-const r = spawnSync(process.execPath, ['--import', 'tsx', ...process.execArgv, main, ...process.argv.slice(2)], {
+// tsx resolved from here, not from the working directory: `taco` runs from any folder.
+const tsx = pathToFileURL(require.resolve('tsx', { paths: [path.join(__dirname, '..')] })).href;
+const r = spawnSync(process.execPath, ['--import', tsx, ...process.execArgv, main, ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: process.cwd(),
   env: process.env,

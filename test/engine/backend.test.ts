@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const taco = (args: string[], env: Record<string, string> = {}) =>
@@ -35,4 +37,12 @@ test('tensor ops on the selected backend print nothing to stderr (banner silence
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.stdout.trim(), '2,2');
   assert.equal(r.stderr, '');
+});
+
+test('the taco CLI runs from any working directory (its TypeScript loader resolves from the package, not the cwd)', () => {
+  const away = fs.mkdtempSync(path.join(os.tmpdir(), 'taco-cwd-'));
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'taco.js'), 'model', 'summary', '--scale', 'n', '--json'], { cwd: away, encoding: 'utf8' });
+  fs.rmSync(away, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stderr.slice(-500));
+  assert.equal(JSON.parse(r.stdout).params > 3e6, true);
 });
