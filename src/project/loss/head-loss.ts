@@ -5,7 +5,8 @@ import type { LossHyp } from './hyp';
 
 /**
  * The three differentiable terms of the detection loss and their gradient, in one pass over the head
- * outputs' memory (plain JS, float64 arithmetic). The tensor-op version (`detectionLoss` with
+ * outputs' memory (plain JS, float64 arithmetic; the class term over every anchor may be handed to the
+ * native engine's `clsBce`, float32 with float64 sums). The tensor-op version (`detectionLoss` with
  * `gradient: 'autodiff'`) builds ~60 tfjs ops and their tape on every step; on the native engine that
  * cost more than the convolutions of the three heads. Given the assignment (a constant), every term is a
  * sum of per-anchor pieces with a short closed-form derivative:
