@@ -3,6 +3,18 @@ import { loadAddon } from './addon';
 import { runWithLazyGrads } from './kernel_func';
 import { adopt, f32, release, uninit, zeros } from './memory';
 
+/** [m, c] zeros holding dy [m, size] at channels begin..begin+size-1: the gradient of taking those channels. */
+function intoChannels(dy: Float32Array, m: number, begin: number, size: number, c: number): Float32Array {
+  const rest = c - begin - size;
+  const before = begin ? zeros(m * begin) : undefined;
+  const after = rest ? zeros(m * rest) : undefined;
+  const dx = uninit(m * c);
+  loadAddon().concatChannels(m, [before, dy, after].filter((p): p is Float32Array => p !== undefined), dx);
+  if (before) release(before);
+  if (after) release(after);
+  return dx;
+}
+
 /**
  * Channel split in native code (the cpu backend's SplitV is a per-element JavaScript loop and was a third
  * of the step). Each part is its own op whose gradient scatters into the full channel range, so
@@ -21,10 +33,8 @@ export function splitChannelsNative(x: tf.Tensor4D, sizes: number[]): tf.Tensor4
       () => adopt(outs[i], [n, h, w, s]),
       (dy) => ({
         x: () => {
-          const parts = sizes.map((sz, j) => (j === i ? f32(dy) : new Float32Array(m * sz)));
-          const dx = uninit(m * c);
-          loadAddon().concatChannels(m, parts, dx);
-          return adopt(dx, x.shape);
+          const begin = sizes.slice(0, i).reduce((a, b) => a + b, 0);
+          return adopt(intoChannels(f32(dy), m, begin, s, c), x.shape);
         },
       }),
     ),
@@ -39,7 +49,6 @@ export function sliceChannelsNative(x: tf.Tensor4D, begin: number, size: number)
   const [n, h, w, c] = x.shape;
   if (!(begin >= 0 && size > 0 && begin + size <= c)) throw new Error(`sliceChannels: channels ${begin}..${begin + size - 1} of ${c}`);
   const m = n * h * w;
-  const rest = c - begin - size;
   return runWithLazyGrads<tf.Tensor4D>(
     { x },
     () => {
@@ -49,13 +58,7 @@ export function sliceChannelsNative(x: tf.Tensor4D, begin: number, size: number)
     },
     (dy) => ({
       x: () => {
-        const before = begin ? zeros(m * begin) : undefined;
-        const after = rest ? zeros(m * rest) : undefined;
-        const dx = uninit(m * c);
-        loadAddon().concatChannels(m, [before, f32(dy), after].filter((p): p is Float32Array => p !== undefined), dx);
-        if (before) release(before);
-        if (after) release(after);
-        return adopt(dx, x.shape);
+        return adopt(intoChannels(f32(dy), m, begin, size, c), x.shape);
       },
     }),
   );

@@ -3,7 +3,7 @@ import type { ConvBnAct } from '../ops';
 import { loadAddon } from './addon';
 import { ConvGeometry, outShape, symmetric } from './geometry';
 import { LazyGrads, runWithLazyGrads } from './kernel_func';
-import { adopt, f32, inPlaceWrites, ownArray, release, size, uninit } from './memory';
+import { adopt, f32, inPlaceWrites, release, size, uninit, updateInPlace } from './memory';
 
 /**
  * Conv + BatchNorm + SiLU on oneDNN. Training: oneDNN conv into z, then one fused BN+SiLU pass
@@ -58,20 +58,12 @@ export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array,
 
 /** PyTorch's running-statistics update, in place where the variables own their arrays (one loop, no tensors). */
 function updateRunningStats(p: ConvBnAct, mean: Float32Array, variance: Float32Array, m: number): void {
-  const c = mean.length;
-  const rm = f32(p.runningMean);
-  const rv = f32(p.runningVar);
-  const nm = ownArray(p.runningMean) ?? uninit(c);
-  const nv = ownArray(p.runningVar) ?? uninit(c);
   const unbias = m / Math.max(m - 1, 1);
-  for (let j = 0; j < c; j++) {
-    nm[j] = (1 - p.momentum) * rm[j] + p.momentum * mean[j];
-    nv[j] = (1 - p.momentum) * rv[j] + p.momentum * variance[j] * unbias;
-  }
-  if (nm === rm && nv === rv) return;
-  tf.tidy(() => {
-    if (nm !== rm) p.runningMean.assign(adopt(nm, [c]));
-    if (nv !== rv) p.runningVar.assign(adopt(nv, [c]));
+  updateInPlace([p.runningMean, p.runningVar], ([rm, rv]) => {
+    for (let j = 0; j < mean.length; j++) {
+      rm[j] = (1 - p.momentum) * rm[j] + p.momentum * mean[j];
+      rv[j] = (1 - p.momentum) * rv[j] + p.momentum * variance[j] * unbias;
+    }
   });
 }
 

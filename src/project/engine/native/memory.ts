@@ -56,7 +56,7 @@ type Storage = { values: unknown; refCount: number };
  * (ModelEma's shadow starts as `tf.variable(v.clone())`), and writing into a shared array would change
  * those too: callers assign a fresh tensor instead when this returns undefined.
  */
-export function ownArray(t: tf.Tensor): Float32Array | undefined {
+function ownArray(t: tf.Tensor): Float32Array | undefined {
   const backend = tf.engine().backend as unknown as MathBackendCPU;
   if (!backend.data?.has(t.dataId)) return undefined;
   const d = backend.data.get(t.dataId) as Storage;
@@ -64,6 +64,21 @@ export function ownArray(t: tf.Tensor): Float32Array | undefined {
   // The caller is about to change the tensor's values without changing its dataId.
   inPlaceGeneration++;
   return d.values;
+}
+
+/**
+ * Updates variables' values through `write`, in place where a variable owns its array. A variable whose
+ * array is shared gets a private copy that `write` updates and the variable is re-pointed at (it then
+ * owns it, so its next update runs in place).
+ */
+export function updateInPlace(vars: tf.Variable[], write: (arrays: Float32Array[]) => void): void {
+  const own = vars.map((v) => ownArray(v));
+  const arrays = vars.map((v, i) => own[i] ?? Float32Array.from(f32(v)));
+  write(arrays);
+  vars.forEach((v, i) => {
+    // tf.tensor adopts the Float32Array on the cpu-derived backend; the variable then holds the only reference.
+    if (!own[i]) tf.tidy(() => v.assign(tf.tensor(arrays[i], v.shape, 'float32')));
+  });
 }
 
 let inPlaceGeneration = 0;

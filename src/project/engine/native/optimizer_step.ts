@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND } from './kernels';
-import { f32, ownArray } from './memory';
+import { f32, updateInPlace } from './memory';
 
 /**
  * The optimizer step as one native call per parameter, on the tensors' memory in place: the parameter
@@ -31,18 +31,11 @@ export function fusedStepAvailable(): boolean {
  */
 export function fusedStep(kind: FusedKind, p: tf.Variable, slots: tf.Variable[], grad: tf.Tensor, hyper: FusedHyper): void {
   if (grad.size !== p.size) throw new Error(`optimizer: gradient has ${grad.size} values, parameter ${p.name} has ${p.size}`);
-  const vars = [p, ...slots];
-  const arrays = vars.map((v) => ownArray(v) ?? Float32Array.from(f32(v)));
   const g = f32(grad);
   const addon = loadAddon();
-  addon.optimizerStep(kind === 'SGD' ? 0 : kind === 'Adam' ? 1 : 2, arrays[0], g, arrays[1], kind === 'SGD' ? null : arrays[2], hyper);
-  vars.forEach((v, i) => {
-    if (ownArray(v) === arrays[i]) return;
-    // tf.tensor adopts the Float32Array on the cpu-derived backend; the variable then holds the only reference.
-    const t = tf.tensor(arrays[i], v.shape, 'float32');
-    v.assign(t);
-    t.dispose();
-  });
+  updateInPlace([p, ...slots], ([pa, m, v]) =>
+    addon.optimizerStep(kind === 'SGD' ? 0 : kind === 'Adam' ? 1 : 2, pa, g, m, kind === 'SGD' ? null : v, hyper),
+  );
 }
 
 /**
@@ -51,11 +44,6 @@ export function fusedStep(kind: FusedKind, p: tf.Variable, slots: tf.Variable[],
  */
 export function fusedEmaUpdate(e: tf.Variable, v: tf.Tensor, d: number): void {
   if (e.size !== v.size) throw new Error(`EMA: ${e.name} has ${e.size} values, the model tensor ${v.size}`);
-  const own = ownArray(e);
-  const arr = own ?? Float32Array.from(f32(e));
-  loadAddon().emaUpdate(arr, f32(v), d);
-  if (own) return;
-  const t = tf.tensor(arr, e.shape, 'float32');
-  e.assign(t);
-  t.dispose();
+  const va = f32(v);
+  updateInPlace([e], ([ea]) => loadAddon().emaUpdate(ea, va, d));
 }
