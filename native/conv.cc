@@ -1,8 +1,10 @@
 // oneDNN convolutions on NHWC activations and HWIO kernels, with primitives cached per shape.
 #include "taco_native.h"
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
+#include <vector>
 #include <string>
 #include <unordered_map>
 
@@ -93,6 +95,62 @@ using Cache = std::unordered_map<std::string, std::unique_ptr<T>>;
 
 memory::desc userWei(const ConvGeom& g) { return memory::desc(dimsOf(g).wei, dt::f32, tag::hwio); }
 
+// A 1x1, stride-1, unpadded convolution on NHWC is the matrix product of the [n*h*w, ci] input rows with
+// the [ci, co] kernel (HWIO with kh = kw = 1 is exactly that matrix).
+bool isPlain1x1(const ConvGeom& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.pb == 0 && g.pr == 0 && g.ho == g.h &&
+         g.wo == g.w;
+}
+
+// dW = X^T dY as a oneDNN matmul (brgemm) reading X transposed in place. oneDNN 2.6's 1x1 backward-weights
+// convolution runs at about half the speed of the forward on yolov8n's layers (its input, saved in the
+// forward pass, is cold by then); the matmul is 15-40% faster on those shapes and writes HWIO directly, so
+// the reorder of the result goes too.
+struct WgradMatmul {
+  matmul::primitive_desc pd;
+  matmul prim;
+};
+
+void wgradPlain1x1(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  static std::unordered_map<std::string, std::unique_ptr<WgradMatmul>> cache;
+  const int64_t rows = g.n * g.h * g.w;
+  std::string key = keyOf("wm", g, 0);
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    memory::desc a({g.ci, rows}, dt::f32, memory::dims{1, g.ci}), b({rows, g.co}, dt::f32, tag::ab), c({g.ci, g.co}, dt::f32, tag::ab);
+    matmul::primitive_desc pd(matmul::desc(a, b, c), cpuEngine());
+    it = cache.emplace(key, std::unique_ptr<WgradMatmul>(new WgradMatmul{pd, matmul(pd)})).first;
+  }
+  WgradMatmul& e = *it->second;
+  auto& s = cpuStream();
+  memory ma(e.pd.src_desc(), cpuEngine(), const_cast<float*>(x)), mb(e.pd.weights_desc(), cpuEngine(), const_cast<float*>(dy)),
+      mc(e.pd.dst_desc(), cpuEngine(), dw);
+  e.prim.execute(s, {{DNNL_ARG_SRC, ma}, {DNNL_ARG_WEIGHTS, mb}, {DNNL_ARG_DST, mc}});
+  s.wait();
+  if (!db) return;
+  // Column sums of dY: float partial sums over blocks of rows (short, vectorizable), added up in double.
+  const int64_t co = g.co, block = 256, blocks = (rows + block - 1) / block;
+  std::vector<double> total(static_cast<size_t>(co), 0.0);
+#pragma omp parallel
+  {
+    std::vector<float> part(static_cast<size_t>(co));
+    std::vector<double> mine(static_cast<size_t>(co), 0.0);
+#pragma omp for schedule(static)
+    for (int64_t bk = 0; bk < blocks; bk++) {
+      std::fill(part.begin(), part.end(), 0.f);
+      const int64_t r1 = std::min(rows, (bk + 1) * block);
+      for (int64_t r = bk * block; r < r1; r++) {
+        const float* row = dy + r * co;
+        for (int64_t c = 0; c < co; c++) part[c] += row[c];
+      }
+      for (int64_t c = 0; c < co; c++) mine[c] += part[c];
+    }
+#pragma omp critical
+    for (int64_t c = 0; c < co; c++) total[c] += mine[c];
+  }
+  for (int64_t c = 0; c < co; c++) db[c] = static_cast<float>(total[c]);
+}
+
 }  // namespace
 
 void convForward(const ConvGeom& g, const float* x, const float* w, const float* bias, int act, bool training, float* y) {
@@ -151,6 +209,7 @@ void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float*
 }
 
 void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  if (isPlain1x1(g)) return wgradPlain1x1(g, x, dy, dw, db);
   static Cache<BwdWeiEntry> cache;
   std::string key = keyOf("w", g, db ? 1 : 0);
   auto it = cache.find(key);

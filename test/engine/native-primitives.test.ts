@@ -88,6 +88,35 @@ test('oneDNN conv with SiLU post-op equals conv then x*sigmoid(x)', { skip }, ()
   assert.ok(maxRelErr(y, ref) < 1e-4);
 });
 
+test('1x1 stride-1 weight gradients (a matmul, not a convolution) match plain loops, with and without bias', { skip }, () => {
+  const addon = loadAddon();
+  // Row counts across the 256-row blocks of the bias sum; channel counts off and on the 16-float vectors.
+  const shapes: { xs: Shape4; co: number }[] = [
+    { xs: [1, 1, 1, 1], co: 1 },
+    { xs: [2, 9, 7, 5], co: 7 },
+    { xs: [3, 20, 17, 19], co: 33 },
+    { xs: [2, 16, 16, 64], co: 64 },
+  ];
+  shapes.forEach(({ xs, co }, i) => {
+    const ws: Shape4 = [1, 1, xs[3], co];
+    const g = convGeometry({ x: xs, w: ws, strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0] });
+    const x = randomFloats(xs.reduce((a, b) => a * b), 500 + i);
+    const dy = randomFloats(xs[0] * xs[1] * xs[2] * co, 600 + i);
+    const geo = geoOf({ xs, ws, s: [1, 1], d: [1, 1], pads: [0, 0, 0, 0] }, g);
+    const dwRef = convGradFilterRef(x, dy, xs, ws, geo);
+    const dbRef = new Float64Array(co);
+    dy.forEach((v, j) => (dbRef[j % co] += v));
+    const dw = new Float32Array(ws.reduce((a, b) => a * b)).fill(Number.NaN);
+    const db = new Float32Array(co).fill(Number.NaN);
+    addon.convBackwardWeights(g, x, dy, dw, db);
+    assert.ok(maxRelErr(dw, dwRef) < 1e-4, `x [${xs}] co ${co}: weights ${maxRelErr(dw, dwRef)}`);
+    assert.ok(maxRelErr(db, dbRef) < 1e-4, `x [${xs}] co ${co}: bias ${maxRelErr(db, dbRef)}`);
+    const dwOnly = new Float32Array(dw.length).fill(Number.NaN);
+    addon.convBackwardWeights(g, x, dy, dwOnly, null);
+    assert.deepEqual(dwOnly, dw, `x [${xs}] co ${co}: the same weights without a bias`);
+  });
+});
+
 /** BN (batch statistics, biased variance) then optional SiLU, and its gradient, in float64 from the formulas. */
 function bnActRef(z: Float32Array, m: number, c: number, gamma: Float32Array, beta: Float32Array, eps: number, act: boolean, dy: Float32Array) {
   const mean = new Float64Array(c);

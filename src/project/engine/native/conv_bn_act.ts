@@ -70,6 +70,24 @@ function updateRunningStats(p: ConvBnAct, mean: Float32Array, variance: Float32A
 /** Each block's last backward scratch not yet given back (see convBnActTrain's backward). */
 const pendingScratch = new WeakMap<ConvBnAct, () => void>();
 
+/**
+ * Frees still pending when the current task ends. One microtask serves them all: a microtask per free
+ * would pile up, with everything its closure holds, in loops that never yield (benchmarks, tests).
+ */
+const endOfTask = new Set<() => void>();
+let endOfTaskQueued = false;
+function freeAtEndOfTask(free: () => void): void {
+  endOfTask.add(free);
+  if (endOfTaskQueued) return;
+  endOfTaskQueued = true;
+  queueMicrotask(() => {
+    endOfTaskQueued = false;
+    const frees = [...endOfTask];
+    endOfTask.clear();
+    frees.forEach((f) => f());
+  });
+}
+
 function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   const addon = loadAddon();
   const inputs: Record<string, tf.Tensor> = {};
@@ -112,9 +130,10 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
       const freeDz = () => {
         if (dzFree) return;
         dzFree = true;
+        endOfTask.delete(freeDz);
         release(dz);
       };
-      queueMicrotask(freeDz);
+      freeAtEndOfTask(freeDz);
       pendingScratch.set(p, freeDz);
       return {
         ...inputGrads(xs, g, dz, f32(w), freeDz),
