@@ -299,6 +299,15 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value ConvImpl(const Napi::CallbackInfo& info) {
+  ConvGeom g = geomOf(info[0]);
+  std::string pass = info[1].As<Napi::String>().Utf8Value();
+  if (pass != "f" && pass != "d" && pass != "w") throw Napi::RangeError::New(info.Env(), "convImpl: pass must be 'f', 'd' or 'w'");
+  std::string name;
+  guarded(info, [&] { name = taco::convImpl(g, pass[0]); });
+  return Napi::String::New(info.Env(), name);
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
   const dnnl_version_t* v = dnnl_version();
@@ -396,6 +405,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("convForward", Napi::Function::New(env, ConvForward));
   exports.Set("convBackwardData", Napi::Function::New(env, ConvBackwardData));
   exports.Set("convBackwardWeights", Napi::Function::New(env, ConvBackwardWeights));
+  exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
   exports.Set("bnActForwardTrain", Napi::Function::New(env, BnActForwardTrain));
   exports.Set("bnActBackward", Napi::Function::New(env, BnActBackward));
   exports.Set("concatChannels", Napi::Function::New(env, ConcatChannels));

@@ -2,6 +2,7 @@
 // Activations are NHWC, kernels HWIO, all float32, all buffers owned by JavaScript.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <dnnl.hpp>
 
 namespace taco {
@@ -17,6 +18,9 @@ struct ConvGeom {
 void convForward(const ConvGeom& g, const float* x, const float* w, const float* bias, int act, bool training, float* y);
 void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx);
 void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db);
+/** oneDNN's name for the implementation a training pass ('f' forward, 'd' backward-data, 'w' backward-weights)
+ *  of this geometry runs ("matmul" for 1x1 weight gradients), e.g. to see where Winograd is used. */
+std::string convImpl(const ConvGeom& g, char pass);
 
 /** Training BN over the rows of z [M, C], then SiLU when act; writes batch mean, biased var and 1/sqrt(var+eps). */
 void bnActForwardTrain(int64_t m, int64_t c, const float* z, const float* gamma, const float* beta, float eps, int act, float* y,

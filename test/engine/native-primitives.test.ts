@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import * as fs from 'node:fs';
 import * as assert from 'node:assert/strict';
 import { addonUnavailable, loadAddon } from '../../src/project/engine/native/addon';
 import { convGeometry } from '../../src/project/engine/native/geometry';
@@ -86,6 +87,38 @@ test('oneDNN conv with SiLU post-op equals conv then x*sigmoid(x)', { skip }, ()
     return z / (1 + Math.exp(-z));
   });
   assert.ok(maxRelErr(y, ref) < 1e-4);
+});
+
+test('3x3 convolutions on Winograd\'s shapes (AVX-512) match plain loops in all three passes', { skip }, () => {
+  const addon = loadAddon();
+  const avx512 = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8').includes('avx512f') : undefined;
+  const cases: { xs: Shape4; co: number }[] = [
+    { xs: [2, 20, 20, 32], co: 48 },
+    { xs: [1, 23, 21, 64], co: 32 },
+  ];
+  cases.forEach(({ xs, co }, i) => {
+    const ws: Shape4 = [3, 3, xs[3], co];
+    const g = convGeometry({ x: xs, w: ws, strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1] });
+    const label = `x [${xs}] w [${ws}]`;
+    for (const pass of ['f', 'd', 'w'] as const) {
+      const impl = addon.convImpl(g, pass);
+      if (avx512 === true) assert.match(impl, /wino/, `${label}: pass ${pass} runs ${impl}`);
+      if (avx512 === false) assert.doesNotMatch(impl, /wino/, `${label}: pass ${pass}`);
+    }
+    const geo = geoOf({ xs, ws, s: [1, 1], d: [1, 1], pads: [1, 1, 1, 1] }, g);
+    const x = randomFloats(xs.reduce((a, b) => a * b), 700 + i);
+    const w = randomFloats(ws.reduce((a, b) => a * b), 800 + i);
+    const dy = randomFloats(xs[0] * xs[1] * xs[2] * co, 900 + i);
+    const y = new Float32Array(dy.length);
+    addon.convForward(g, x, w, null, 0, true, y);
+    assert.ok(maxRelErr(y, convRef(x, xs, w, ws, geo)) < 1e-4, `${label}: forward`);
+    const dx = new Float32Array(x.length);
+    addon.convBackwardData(g, dy, w, dx);
+    assert.ok(maxRelErr(dx, convGradInputRef(dy, w, xs, ws, geo)) < 1e-4, `${label}: backward-data`);
+    const dw = new Float32Array(w.length);
+    addon.convBackwardWeights(g, x, dy, dw, null);
+    assert.ok(maxRelErr(dw, convGradFilterRef(x, dy, xs, ws, geo)) < 1e-4, `${label}: backward-weights`);
+  });
 });
 
 test('1x1 stride-1 weight gradients (a matmul, not a convolution) match plain loops, with and without bias', { skip }, () => {
