@@ -9,6 +9,7 @@ import { createYolo, YoloModel } from '../model/yolo';
 import { loadWeights } from '../model/weights';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
 import { CheckpointWriter, loadCheckpoint, snapshotCheckpoint, TrainerState } from './checkpoint';
+import { accumulateGrads } from './accumulate';
 import { BatchPipeline } from './batch-pipeline';
 import { ModelEma } from './ema';
 import { Batch, ImageCache, LabeledImage, TrainLoader } from './loader';
@@ -233,15 +234,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
           const files = batch.indices.map((k) => trainItems[k].imagePath).join(', ');
           throw new NanLossError(`loss is ${lossValue} at epoch ${epoch + 1}, batch ${i + 1} (images: ${files}); the last good checkpoint stays in ${weightsDir}`);
         }
-        for (const [vn, g] of Object.entries(grads)) {
-          const k = varName.get(vn)!;
-          const prev = accGrads.get(k);
-          if (prev) {
-            accGrads.set(k, tf.add(prev, g));
-            prev.dispose();
-            g.dispose();
-          } else accGrads.set(k, g);
-        }
+        accumulateGrads(accGrads, grads, (vn) => varName.get(vn)!);
         seen++;
         iterationsDone++;
         if (ni - lastOptStep >= settings.accumulate) {

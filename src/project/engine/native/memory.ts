@@ -56,7 +56,7 @@ type Storage = { values: unknown; refCount: number };
  * (ModelEma's shadow starts as `tf.variable(v.clone())`), and writing into a shared array would change
  * those too: callers assign a fresh tensor instead when this returns undefined.
  */
-function ownArray(t: tf.Tensor): Float32Array | undefined {
+export function ownArray(t: tf.Tensor): Float32Array | undefined {
   const backend = tf.engine().backend as unknown as MathBackendCPU;
   if (!backend.data?.has(t.dataId)) return undefined;
   const d = backend.data.get(t.dataId) as Storage;
