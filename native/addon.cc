@@ -299,6 +299,17 @@ Napi::Value Matmul(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+Napi::Value ConvBackward(const Napi::CallbackInfo& info) {
+  ConvGeom g = geomOf(info[0]);
+  const float* x = f32(info[1], srcSize(g), "x");
+  const float* dy = f32(info[2], dstSize(g), "dy");
+  const float* w = f32(info[3], weiSize(g), "w");
+  float* dx = f32(info[4], srcSize(g), "dx");
+  float* dw = f32(info[5], weiSize(g), "dw");
+  float* db = f32OrNull(info[6], size_t(g.co), "db");
+  return guarded(info, [&] { taco::convBackward(g, x, dy, w, dx, dw, db); });
+}
+
 Napi::Value ConvImpl(const Napi::CallbackInfo& info) {
   ConvGeom g = geomOf(info[0]);
   std::string pass = info[1].As<Napi::String>().Utf8Value();
@@ -406,6 +417,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("convBackwardData", Napi::Function::New(env, ConvBackwardData));
   exports.Set("convBackwardWeights", Napi::Function::New(env, ConvBackwardWeights));
   exports.Set("convImpl", Napi::Function::New(env, ConvImpl));
+  exports.Set("convBackward", Napi::Function::New(env, ConvBackward));
   exports.Set("bnActForwardTrain", Napi::Function::New(env, BnActForwardTrain));
   exports.Set("bnActBackward", Napi::Function::New(env, BnActBackward));
   exports.Set("concatChannels", Napi::Function::New(env, ConcatChannels));

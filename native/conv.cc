@@ -266,94 +266,130 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
   s.wait();
 }
 
-void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+namespace {
+
+BwdDataEntry& bwdDataEntry(const ConvGeom& g) {
   static Cache<BwdDataEntry> cache;
   std::string key = keyOf("d", g, 0);
   auto it = cache.find(key);
+  if (it != cache.end()) return *it->second;
   Dims d = dimsOf(g);
-  const memory::desc srcU(d.src, dt::f32, tag::nhwc), dstU(d.dst, dt::f32, tag::nhwc);
-  if (it == cache.end()) {
-    auto make = [&](bool wino) {
-      const tag t = wino ? tag::any : tag::nhwc;
-      memory::desc src(d.src, dt::f32, t), dst(d.dst, dt::f32, t), wei(d.wei, dt::f32, tag::any);
-      auto hint = fwdPd(g, false, true, 0, wino);
-      auto desc = convolution_backward_data::desc(wino ? algorithm::convolution_winograd : algorithm::convolution_direct, src, wei, dst,
-                                                  d.strides, d.dil, d.padL, d.padR);
-      convolution_backward_data::primitive_desc pd(desc, cpuEngine(), hint);
-      return std::unique_ptr<BwdDataEntry>(new BwdDataEntry{pd, convolution_backward_data(pd), WeiLayout(), ActLayout(), ActLayout()});
-    };
-    std::unique_ptr<BwdDataEntry> e;
-    if (winogradWanted(g)) {
-      try {
-        e = make(true);
-      } catch (const dnnl::error&) {
-      }
+  auto make = [&](bool wino) {
+    const tag t = wino ? tag::any : tag::nhwc;
+    memory::desc src(d.src, dt::f32, t), dst(d.dst, dt::f32, t), wei(d.wei, dt::f32, tag::any);
+    auto hint = fwdPd(g, false, true, 0, wino);
+    auto desc = convolution_backward_data::desc(wino ? algorithm::convolution_winograd : algorithm::convolution_direct, src, wei, dst,
+                                                d.strides, d.dil, d.padL, d.padR);
+    convolution_backward_data::primitive_desc pd(desc, cpuEngine(), hint);
+    return std::unique_ptr<BwdDataEntry>(new BwdDataEntry{pd, convolution_backward_data(pd), WeiLayout(), ActLayout(), ActLayout()});
+  };
+  std::unique_ptr<BwdDataEntry> e;
+  if (winogradWanted(g)) {
+    try {
+      e = make(true);
+    } catch (const dnnl::error&) {
     }
-    if (!e) e = make(false);
-    e->wl.init(userWei(g), e->pd.weights_desc(), false);
-    e->ddst.init(dstU, e->pd.diff_dst_desc(), false);
-    e->dsrc.init(srcU, e->pd.diff_src_desc(), true);
-    implNames()[key] = e->pd.impl_info_str();
-    it = cache.emplace(key, std::move(e)).first;
   }
-  BwdDataEntry& e = *it->second;
+  if (!e) e = make(false);
+  e->wl.init(userWei(g), e->pd.weights_desc(), false);
+  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false);
+  e->dsrc.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.diff_src_desc(), true);
+  implNames()[key] = e->pd.impl_info_str();
+  return *cache.emplace(key, std::move(e)).first->second;
+}
+
+BwdWeiEntry& bwdWeiEntry(const ConvGeom& g, bool bias) {
+  static Cache<BwdWeiEntry> cache;
+  std::string key = keyOf("w", g, bias ? 1 : 0);
+  auto it = cache.find(key);
+  if (it != cache.end()) return *it->second;
+  Dims d = dimsOf(g);
+  auto make = [&](bool wino) {
+    const tag t = wino ? tag::any : tag::nhwc;
+    memory::desc src(d.src, dt::f32, t), dst(d.dst, dt::f32, t), wei(d.wei, dt::f32, tag::any);
+    memory::desc b(d.bias, dt::f32, tag::x);
+    auto hint = fwdPd(g, bias, true, 0, wino);
+    const auto alg = wino ? algorithm::convolution_winograd : algorithm::convolution_direct;
+    auto desc = bias ? convolution_backward_weights::desc(alg, src, wei, b, dst, d.strides, d.dil, d.padL, d.padR)
+                     : convolution_backward_weights::desc(alg, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
+    convolution_backward_weights::primitive_desc pd(desc, cpuEngine(), hint);
+    return std::unique_ptr<BwdWeiEntry>(new BwdWeiEntry{pd, convolution_backward_weights(pd), WeiLayout(), ActLayout(), ActLayout()});
+  };
+  std::unique_ptr<BwdWeiEntry> e;
+  if (!bias && winogradWanted(g)) {
+    try {
+      e = make(true);
+    } catch (const dnnl::error&) {
+    }
+  }
+  if (!e) e = make(false);
+  e->wl.init(userWei(g), e->pd.diff_weights_desc(), true);
+  e->src.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.src_desc(), false);
+  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false);
+  implNames()[key] = e->pd.impl_info_str();
+  return *cache.emplace(key, std::move(e)).first->second;
+}
+
+// Backward-data with its diff_dst already in the primitive's layout (`ddst`).
+void runBwdData(BwdDataEntry& e, const ConvGeom& g, const memory& ddst, const float* w, float* dx) {
   auto& s = cpuStream();
+  const memory::desc srcU(dimsOf(g).src, dt::f32, tag::nhwc);
   memory weiU(userWei(g), cpuEngine(), const_cast<float*>(w));
   memory wei = weiU;
   if (e.wl.needed) {
     e.wl.prim.execute(s, weiU, e.wl.buf);
     wei = e.wl.buf;
   }
-  memory ddst = e.ddst.in(s, dstU, dy);
   memory dsrc = e.dsrc.out(srcU, dx);
   e.prim.execute(s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc}});
   e.dsrc.finish(s, srcU, dx);
-  s.wait();
 }
 
-void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
-  if (isPlain1x1(g)) return wgradPlain1x1(g, x, dy, dw, db);
-  static Cache<BwdWeiEntry> cache;
-  std::string key = keyOf("w", g, db ? 1 : 0);
-  auto it = cache.find(key);
-  Dims d = dimsOf(g);
-  const memory::desc srcU(d.src, dt::f32, tag::nhwc), dstU(d.dst, dt::f32, tag::nhwc);
-  if (it == cache.end()) {
-    auto make = [&](bool wino) {
-      const tag t = wino ? tag::any : tag::nhwc;
-      memory::desc src(d.src, dt::f32, t), dst(d.dst, dt::f32, t), wei(d.wei, dt::f32, tag::any);
-      memory::desc b(d.bias, dt::f32, tag::x);
-      auto hint = fwdPd(g, db != nullptr, true, 0, wino);
-      const auto alg = wino ? algorithm::convolution_winograd : algorithm::convolution_direct;
-      auto desc = db ? convolution_backward_weights::desc(alg, src, wei, b, dst, d.strides, d.dil, d.padL, d.padR)
-                     : convolution_backward_weights::desc(alg, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
-      convolution_backward_weights::primitive_desc pd(desc, cpuEngine(), hint);
-      return std::unique_ptr<BwdWeiEntry>(new BwdWeiEntry{pd, convolution_backward_weights(pd), WeiLayout(), ActLayout(), ActLayout()});
-    };
-    std::unique_ptr<BwdWeiEntry> e;
-    if (!db && winogradWanted(g)) {
-      try {
-        e = make(true);
-      } catch (const dnnl::error&) {
-      }
-    }
-    if (!e) e = make(false);
-    e->wl.init(userWei(g), e->pd.diff_weights_desc(), true);
-    e->src.init(srcU, e->pd.src_desc(), false);
-    e->ddst.init(dstU, e->pd.diff_dst_desc(), false);
-    implNames()[key] = e->pd.impl_info_str();
-    it = cache.emplace(key, std::move(e)).first;
-  }
-  BwdWeiEntry& e = *it->second;
+void runBwdWei(BwdWeiEntry& e, const ConvGeom& g, const float* x, const memory& ddst, float* dw, float* db) {
   auto& s = cpuStream();
-  memory src = e.src.in(s, srcU, x);
-  memory ddst = e.ddst.in(s, dstU, dy);
+  Dims d = dimsOf(g);
+  memory src = e.src.in(s, memory::desc(d.src, dt::f32, tag::nhwc), x);
   memory dweiU(userWei(g), cpuEngine(), dw);
   memory dwei = e.wl.needed ? e.wl.buf : dweiU;
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei}};
   if (db) args.emplace(DNNL_ARG_DIFF_BIAS, memory(memory::desc(d.bias, dt::f32, tag::x), cpuEngine(), db));
   e.prim.execute(s, args);
   if (e.wl.needed) e.wl.prim.execute(s, dwei, dweiU);
+}
+
+}  // namespace
+
+void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx) {
+  BwdDataEntry& e = bwdDataEntry(g);
+  auto& s = cpuStream();
+  memory ddst = e.ddst.in(s, memory::desc(dimsOf(g).dst, dt::f32, tag::nhwc), dy);
+  runBwdData(e, g, ddst, w, dx);
+  s.wait();
+}
+
+void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db) {
+  if (isPlain1x1(g)) return wgradPlain1x1(g, x, dy, dw, db);
+  BwdWeiEntry& e = bwdWeiEntry(g, db != nullptr);
+  auto& s = cpuStream();
+  memory ddst = e.ddst.in(s, memory::desc(dimsOf(g).dst, dt::f32, tag::nhwc), dy);
+  runBwdWei(e, g, x, ddst, dw, db);
+  s.wait();
+}
+
+void convBackward(const ConvGeom& g, const float* x, const float* dy, const float* w, float* dx, float* dw, float* db) {
+  if (isPlain1x1(g)) {
+    wgradPlain1x1(g, x, dy, dw, db);
+    return convBackwardData(g, dy, w, dx);
+  }
+  BwdWeiEntry& we = bwdWeiEntry(g, db != nullptr);
+  BwdDataEntry& de = bwdDataEntry(g);
+  auto& s = cpuStream();
+  const memory::desc dstU(dimsOf(g).dst, dt::f32, tag::nhwc);
+  memory ddst = we.ddst.in(s, dstU, dy);
+  runBwdWei(we, g, x, ddst, dw, db);
+  // Both passes read dy in the same layout (Winograd's blocked one): reordered once, used twice.
+  if (we.pd.diff_dst_desc() == de.pd.diff_dst_desc()) runBwdData(de, g, ddst, w, dx);
+  else runBwdData(de, g, de.ddst.in(s, dstU, dy), w, dx);
   s.wait();
 }
 

@@ -18,6 +18,9 @@ struct ConvGeom {
 void convForward(const ConvGeom& g, const float* x, const float* w, const float* bias, int act, bool training, float* y);
 void convBackwardData(const ConvGeom& g, const float* dy, const float* w, float* dx);
 void convBackwardWeights(const ConvGeom& g, const float* x, const float* dy, float* dw, float* db);
+/** Both gradients of one convolution in one call: where both passes want dy in another layout (Winograd),
+ *  it is reordered once. db may be null. */
+void convBackward(const ConvGeom& g, const float* x, const float* dy, const float* w, float* dx, float* dw, float* db);
 /** oneDNN's name for the implementation a training pass ('f' forward, 'd' backward-data, 'w' backward-weights)
  *  of this geometry runs ("matmul" for 1x1 weight gradients), e.g. to see where Winograd is used. */
 std::string convImpl(const ConvGeom& g, char pass);

@@ -118,6 +118,32 @@ test('3x3 convolutions on Winograd\'s shapes (AVX-512) match plain loops in all 
     const dw = new Float32Array(w.length);
     addon.convBackwardWeights(g, x, dy, dw, null);
     assert.ok(maxRelErr(dw, convGradFilterRef(x, dy, xs, ws, geo)) < 1e-4, `${label}: backward-weights`);
+    // Both passes in one call (dy reordered once) give the separate calls' results exactly.
+    const dx2 = new Float32Array(x.length);
+    const dw2 = new Float32Array(w.length);
+    addon.convBackward(g, x, dy, w, dx2, dw2, null);
+    assert.deepEqual(dx2, dx, `${label}: convBackward input gradient`);
+    assert.deepEqual(dw2, dw, `${label}: convBackward weight gradient`);
+  });
+});
+
+test('convBackward equals backward-data plus backward-weights on direct and 1x1 convolutions, with a bias', { skip }, () => {
+  const addon = loadAddon();
+  const cases: { xs: Shape4; ws: Shape4; s: number; pad: number }[] = [
+    { xs: [2, 9, 8, 5], ws: [3, 3, 5, 6], s: 2, pad: 1 },
+    { xs: [2, 7, 7, 12], ws: [1, 1, 12, 7], s: 1, pad: 0 },
+  ];
+  cases.forEach(({ xs, ws, s, pad }, i) => {
+    const g = convGeometry({ x: xs, w: ws, strides: [s, s], dilations: [1, 1], pads: [pad, pad, pad, pad] });
+    const x = randomFloats(xs.reduce((a, b) => a * b), 40 + i);
+    const w = randomFloats(ws.reduce((a, b) => a * b), 50 + i);
+    const dy = randomFloats(g[0] * g[4] * g[5] * g[6], 60 + i);
+    const [dx, dw, db] = [new Float32Array(x.length), new Float32Array(w.length), new Float32Array(ws[3])];
+    addon.convBackwardData(g, dy, w, dx);
+    addon.convBackwardWeights(g, x, dy, dw, db);
+    const [dx2, dw2, db2] = [new Float32Array(x.length), new Float32Array(w.length), new Float32Array(ws[3])];
+    addon.convBackward(g, x, dy, w, dx2, dw2, db2);
+    assert.deepEqual([dx2, dw2, db2], [dx, dw, db], `case ${i}`);
   });
 });
 

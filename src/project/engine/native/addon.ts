@@ -10,6 +10,8 @@ export interface NativeAddon {
   convForward(g: number[], x: Float32Array, w: Float32Array, bias: Float32Array | null, act: number, training: boolean, y: Float32Array): void;
   convBackwardData(g: number[], dy: Float32Array, w: Float32Array, dx: Float32Array): void;
   convBackwardWeights(g: number[], x: Float32Array, dy: Float32Array, dw: Float32Array, db: Float32Array | null): void;
+  /** Both gradients of a convolution in one call (dy is reordered once where both passes need another layout). */
+  convBackward(g: number[], x: Float32Array, dy: Float32Array, w: Float32Array, dx: Float32Array, dw: Float32Array, db: Float32Array | null): void;
   /** oneDNN's implementation name for a training pass of this geometry: 'f' forward, 'd' backward-data, 'w' backward-weights. */
   convImpl(g: number[], pass: 'f' | 'd' | 'w'): string;
   bnActForwardTrain(

@@ -39,14 +39,22 @@ function splitGrad(dX: Float32Array, xs: tf.Tensor4D[]): Float32Array[] {
  * `dzUsed` is called once `dz` has been read (the caller may then recycle it).
  */
 export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array, w: Float32Array, dzUsed?: () => void): LazyGrads {
+  return splitInputGrads(xs, () => {
+    const dX = uninit(g[0] * g[1] * g[2] * g[3]);
+    loadAddon().convBackwardData(g, dz, w, dX);
+    dzUsed?.();
+    return dX;
+  });
+}
+
+/** The gradient of a (concatenated) input, made by `full` on first use, as lazy per-part gradients. */
+function splitInputGrads(xs: tf.Tensor4D[], full: () => Float32Array): LazyGrads {
   let parts: Float32Array[] | undefined;
   const grads: LazyGrads = {};
   xs.forEach((x, i) => {
     grads[`x${i}`] = () => {
       if (!parts) {
-        const dX = uninit(g[0] * g[1] * g[2] * g[3]);
-        loadAddon().convBackwardData(g, dz, w, dX);
-        dzUsed?.();
+        const dX = full();
         parts = xs.length === 1 ? [dX] : splitGrad(dX, xs);
         if (xs.length > 1) release(dX);
       }
@@ -54,6 +62,22 @@ export function inputGrads(xs: tf.Tensor4D[], g: ConvGeometry, dz: Float32Array,
     };
   });
   return grads;
+}
+
+/**
+ * Geometries whose two backward passes run in one native call: those on Winograd, where both passes
+ * reorder dy into a blocked layout and the combined call does that once. The input gradient is then
+ * computed eagerly; in YOLOv8 these convolutions (32+ channels, deep in the network) always need it.
+ */
+const eagerBackward = new Map<string, boolean>();
+function backwardTogether(g: ConvGeometry): boolean {
+  const key = g.join(',');
+  let v = eagerBackward.get(key);
+  if (v === undefined) {
+    v = /wino/.test(loadAddon().convImpl(g, 'd'));
+    eagerBackward.set(key, v);
+  }
+  return v;
 }
 
 /** PyTorch's running-statistics update, in place where the variables own their arrays (one loop, no tensors). */
@@ -121,6 +145,17 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
       const dbeta = uninit(c);
       addon.bnActBackward(m, c, f32(dy), f32(z), f32(gamma), f32(beta), f32(mean), f32(invstd), p.act ? 1 : 0, dz, dgamma, dbeta);
       const dw = uninit(size(w.shape));
+      if (backwardTogether(g)) {
+        const dX = uninit(g[0] * g[1] * g[2] * g[3]);
+        addon.convBackward(g, f32(X), dz, f32(w), dX, dw, null);
+        release(dz);
+        return {
+          ...splitInputGrads(xs, () => dX),
+          w: () => adopt(dw, w.shape),
+          gamma: () => adopt(dgamma, [c]),
+          beta: () => adopt(dbeta, [c]),
+        };
+      }
       addon.convBackwardWeights(g, f32(X), dz, dw, null);
       // dz is scratch: back to the pool once the input gradient has read it or, when nobody asks for
       // that gradient (the first layer), once the backward pass is surely over: at the end of this
