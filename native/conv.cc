@@ -226,9 +226,11 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
   std::string key = keyOf("f", g, (bias ? 1 : 0) | (act ? 2 : 0) | (training ? 4 : 0));
   auto it = cache.find(key);
   if (it == cache.end()) {
-    // Winograd for the training convolutions (no bias, no post-op: batch norm follows).
+    // Winograd for the training convolutions (no bias, no post-op: batch norm follows). Its inference
+    // variant ran at half the speed of the training one (0.54 vs 0.29 ms on 8 x 20x20 x 64 -> 64), slower
+    // than direct: inference stays direct.
     std::unique_ptr<FwdEntry> e;
-    if (!bias && !act && winogradWanted(g)) {
+    if (!bias && !act && training && winogradWanted(g)) {
       try {
         auto pd = fwdPd(g, false, training, 0, true);
         e.reset(new FwdEntry{pd, convolution_forward(pd), WeiLayout(), ActLayout(), ActLayout()});
