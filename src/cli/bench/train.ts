@@ -77,8 +77,10 @@ export function register(bench: Command): void {
     .option('--models <list>', 'comma-separated scales', list(scale), ['n', 's'])
     .option('--imgsz <list>', 'comma-separated image sizes', list(imgsz), [320, 640])
     .option('--batch <n>', 'images per step', posInt, 8)
-    .option('--steps <n>', 'timed steps per configuration', posInt, 3)
-    .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation)', (s) => Number(s), 1)
+    .option('--steps <n>', 'timed steps per configuration', posInt, 5)
+    // Steady state is what a training run sees: the first ~8 steps of a process also pay for the JavaScript
+    // JIT (its compiler threads compete with the native ones) and for filling the memory pool.
+    .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation, JavaScript JIT warm-up)', (s) => Number(s), 8)
     .option('--nc <n>', 'number of classes', posInt, 7)
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
     .option('--backends <list>', 'side by side: run each backend (e.g. native,wasm) in its own process, in one table with ratios', list(String))
