@@ -14,7 +14,7 @@ export function register(bench: Command): void {
     .description('GFLOP/s of conv forward, input gradient and weight gradient on YOLOv8n layer shapes (320x320, batch 8), per backend, with PyTorch side by side when available')
     .option('--json', 'machine-readable output (includes the PyTorch figures and ratios)')
     .option('--backends <list>', 'comma-separated tfjs backends to time', 'wasm,cpu')
-    .option('--reps <n>', 'timed repetitions per op (median; one warm-up first)', '3')
+    .option('--reps <n>', 'timed repetitions per op (median; two warm-ups first)', '3')
     .option('--no-torch', 'skip the PyTorch comparison')
     .option('--torch-threads <n>', 'PyTorch intra-op threads', '2')
     .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', '10')

@@ -57,7 +57,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Times one op (median of reps after one warm-up). The tensors are made once. */
+/** Times one op (median of reps after two warm-ups: the first call of a shape also pays for first-touch page faults of its output). The tensors are made once. */
 export function timeTfjsOp(s: ConvShape, op: ConvOp, reps: number): Timing {
   const [ho, wo] = outSize(s);
   const p = Math.floor(s.k / 2);
@@ -74,7 +74,8 @@ export function timeTfjsOp(s: ConvShape, op: ConvOp, reps: number): Timing {
         : (tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor);
   const times: number[] = [];
   try {
-    for (let i = 0; i <= reps; i++) {
+    const warmups = 2;
+    for (let i = 0; i < warmups + reps; i++) {
       const t0 = process.hrtime.bigint();
       const out = run();
       // Wait for asynchronous backends by reading one value: reading the whole output (dataSync) would
@@ -82,7 +83,7 @@ export function timeTfjsOp(s: ConvShape, op: ConvOp, reps: number): Timing {
       tf.tidy(() => tf.slice(tf.reshape(out, [-1]), [0], [1]).dataSync());
       const dt = Number(process.hrtime.bigint() - t0) / 1e9;
       out.dispose();
-      if (i > 0) times.push(dt);
+      if (i >= warmups) times.push(dt);
     }
   } finally {
     tf.dispose([x, w, dy]);
