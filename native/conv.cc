@@ -63,9 +63,10 @@ convolution_forward::primitive_desc fwdPd(const ConvGeom& g, bool bias, bool tra
   return convolution_forward::primitive_desc(desc, attr, cpuEngine());
 }
 
-// The kernel in the primitive's preferred layout, with the cached reorder that fills it (creating a
-// reorder costs about as much as running it on these sizes).
-struct WeiLayout {
+// A tensor (kernel or activation) in the layout a primitive prefers when that is not the user's (HWIO, NHWC),
+// with the cached reorder that fills it (toUser = false) or empties it (creating a reorder costs about as much
+// as running it on these sizes).
+struct Layout {
   bool needed = false;
   memory buf;
   reorder prim;
@@ -76,27 +77,14 @@ struct WeiLayout {
     memory u(user, cpuEngine());
     prim = toUser ? reorder(buf, u) : reorder(u, buf);
   }
-};
-// An activation in the primitive's layout when that is not the user's NHWC (Winograd's blocked nChw16c),
-// with the cached reorder into (toUser = false) or out of it.
-struct ActLayout {
-  bool needed = false;
-  memory buf;
-  reorder prim;
-  void init(const memory::desc& user, const memory::desc& want, bool toUser) {
-    needed = want != user;
-    if (!needed) return;
-    buf = memory(want, cpuEngine());
-    memory u(user, cpuEngine());
-    prim = toUser ? reorder(buf, u) : reorder(u, buf);
-  }
-  // The memory the primitive uses for user data `p`: p itself, or the buffer after (into) the reorder.
+  // The memory the primitive reads for user data `p`: p itself, or the buffer after the reorder into it.
   memory in(stream& s, const memory::desc& user, const float* p) {
     memory u(user, cpuEngine(), const_cast<float*>(p));
     if (!needed) return u;
     prim.execute(s, u, buf);
     return buf;
   }
+  // The memory the primitive writes for user data `p`; `finish` then reorders it into p where needed.
   memory out(const memory::desc& user, float* p) { return needed ? buf : memory(user, cpuEngine(), p); }
   void finish(stream& s, const memory::desc& user, float* p) {
     if (!needed) return;
@@ -125,20 +113,20 @@ bool winogradWanted(const ConvGeom& g) {
 struct FwdEntry {
   convolution_forward::primitive_desc pd;
   convolution_forward prim;
-  WeiLayout wl;
-  ActLayout src, dst;
+  Layout wl;
+  Layout src, dst;
 };
 struct BwdDataEntry {
   convolution_backward_data::primitive_desc pd;
   convolution_backward_data prim;
-  WeiLayout wl;
-  ActLayout ddst, dsrc;
+  Layout wl;
+  Layout ddst, dsrc;
 };
 struct BwdWeiEntry {
   convolution_backward_weights::primitive_desc pd;
   convolution_backward_weights prim;
-  WeiLayout wl;
-  ActLayout src, ddst;
+  Layout wl;
+  Layout src, ddst;
 };
 
 template <class T>
@@ -233,14 +221,14 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
     if (!bias && !act && training && winogradWanted(g)) {
       try {
         auto pd = fwdPd(g, false, training, 0, true);
-        e.reset(new FwdEntry{pd, convolution_forward(pd), WeiLayout(), ActLayout(), ActLayout()});
+        e.reset(new FwdEntry{pd, convolution_forward(pd), Layout(), Layout(), Layout()});
       } catch (const dnnl::error&) {
         // this oneDNN has no Winograd for this machine: direct below
       }
     }
     if (!e) {
       auto pd = fwdPd(g, bias != nullptr, training, act);
-      e.reset(new FwdEntry{pd, convolution_forward(pd), WeiLayout(), ActLayout(), ActLayout()});
+      e.reset(new FwdEntry{pd, convolution_forward(pd), Layout(), Layout(), Layout()});
     }
     Dims d = dimsOf(g);
     e->wl.init(userWei(g), e->pd.weights_desc(), false);
@@ -255,12 +243,7 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
   const memory::desc srcU(d.src, dt::f32, tag::nhwc), dstU(d.dst, dt::f32, tag::nhwc);
   memory src = e.src.in(s, srcU, x);
   memory dst = e.dst.out(dstU, y);
-  memory weiU(userWei(g), cpuEngine(), const_cast<float*>(w));
-  memory wei = weiU;
-  if (e.wl.needed) {
-    e.wl.prim.execute(s, weiU, e.wl.buf);
-    wei = e.wl.buf;
-  }
+  memory wei = e.wl.in(s, userWei(g), w);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}};
   if (bias) args.emplace(DNNL_ARG_BIAS, memory(memory::desc(d.bias, dt::f32, tag::x), cpuEngine(), const_cast<float*>(bias)));
   e.prim.execute(s, args);
@@ -283,7 +266,7 @@ BwdDataEntry& bwdDataEntry(const ConvGeom& g) {
     auto desc = convolution_backward_data::desc(wino ? algorithm::convolution_winograd : algorithm::convolution_direct, src, wei, dst,
                                                 d.strides, d.dil, d.padL, d.padR);
     convolution_backward_data::primitive_desc pd(desc, cpuEngine(), hint);
-    return std::unique_ptr<BwdDataEntry>(new BwdDataEntry{pd, convolution_backward_data(pd), WeiLayout(), ActLayout(), ActLayout()});
+    return std::unique_ptr<BwdDataEntry>(new BwdDataEntry{pd, convolution_backward_data(pd), Layout(), Layout(), Layout()});
   };
   std::unique_ptr<BwdDataEntry> e;
   if (winogradWanted(g)) {
@@ -315,7 +298,7 @@ BwdWeiEntry& bwdWeiEntry(const ConvGeom& g, bool bias) {
     auto desc = bias ? convolution_backward_weights::desc(alg, src, wei, b, dst, d.strides, d.dil, d.padL, d.padR)
                      : convolution_backward_weights::desc(alg, src, wei, dst, d.strides, d.dil, d.padL, d.padR);
     convolution_backward_weights::primitive_desc pd(desc, cpuEngine(), hint);
-    return std::unique_ptr<BwdWeiEntry>(new BwdWeiEntry{pd, convolution_backward_weights(pd), WeiLayout(), ActLayout(), ActLayout()});
+    return std::unique_ptr<BwdWeiEntry>(new BwdWeiEntry{pd, convolution_backward_weights(pd), Layout(), Layout(), Layout()});
   };
   std::unique_ptr<BwdWeiEntry> e;
   if (!bias && winogradWanted(g)) {
@@ -336,12 +319,7 @@ BwdWeiEntry& bwdWeiEntry(const ConvGeom& g, bool bias) {
 void runBwdData(BwdDataEntry& e, const ConvGeom& g, const memory& ddst, const float* w, float* dx) {
   auto& s = cpuStream();
   const memory::desc srcU(dimsOf(g).src, dt::f32, tag::nhwc);
-  memory weiU(userWei(g), cpuEngine(), const_cast<float*>(w));
-  memory wei = weiU;
-  if (e.wl.needed) {
-    e.wl.prim.execute(s, weiU, e.wl.buf);
-    wei = e.wl.buf;
-  }
+  memory wei = e.wl.in(s, userWei(g), w);
   memory dsrc = e.dsrc.out(srcU, dx);
   e.prim.execute(s, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc}});
   e.dsrc.finish(s, srcU, dx);
@@ -351,12 +329,11 @@ void runBwdWei(BwdWeiEntry& e, const ConvGeom& g, const float* x, const memory& 
   auto& s = cpuStream();
   Dims d = dimsOf(g);
   memory src = e.src.in(s, memory::desc(d.src, dt::f32, tag::nhwc), x);
-  memory dweiU(userWei(g), cpuEngine(), dw);
-  memory dwei = e.wl.needed ? e.wl.buf : dweiU;
+  memory dwei = e.wl.out(userWei(g), dw);
   std::unordered_map<int, memory> args{{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei}};
   if (db) args.emplace(DNNL_ARG_DIFF_BIAS, memory(memory::desc(d.bias, dt::f32, tag::x), cpuEngine(), db));
   e.prim.execute(s, args);
-  if (e.wl.needed) e.wl.prim.execute(s, dwei, dweiU);
+  e.wl.finish(s, userWei(g), dw);
 }
 
 }  // namespace
