@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { addonUnavailable } from '../../src/project/engine/native/addon';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const taco = (args: string[], env: Record<string, string> = {}) =>
@@ -45,4 +46,12 @@ test('the taco CLI runs from any working directory (its TypeScript loader resolv
   fs.rmSync(away, { recursive: true, force: true });
   assert.equal(r.status, 0, r.stderr.slice(-500));
   assert.equal(JSON.parse(r.stdout).params > 3e6, true);
+});
+
+test('doctor names the native engine\'s convolution algorithm: Winograd, or why not', { skip: addonUnavailable() }, () => {
+  const on = JSON.parse(taco(['doctor', '--json', '--backend', 'native']).stdout);
+  const avx512 = fs.existsSync('/proc/cpuinfo') && fs.readFileSync('/proc/cpuinfo', 'utf8').includes('avx512f');
+  assert.match(on.engines.native, avx512 ? /Winograd 3x3 convolutions \(jit_wino/ : /direct convolutions only \(no Winograd on this CPU/);
+  const off = JSON.parse(taco(['doctor', '--json', '--backend', 'native'], { TACO_NATIVE_WINOGRAD: '0' }).stdout);
+  assert.match(off.engines.native, /Winograd off: TACO_NATIVE_WINOGRAD=0/);
 });

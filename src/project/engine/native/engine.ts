@@ -32,7 +32,18 @@ export const engine: EngineLoader = {
 };
 
 let describe = '';
-/** "oneDNN 2.6.3, 2 threads" once loaded (doctor prints it). */
+let winograd: string | undefined;
+/**
+ * "oneDNN 2.6.3, 2 threads, Winograd 3x3 convolutions (jit_wino_4x3:avx512_core)" once loaded (doctor prints
+ * it). Whether Winograd runs depends on the CPU: it is asked of oneDNN on a shape that qualifies.
+ */
 export function nativeDescription(): string {
-  return describe;
+  if (!describe) return describe;
+  if (winograd === undefined) {
+    const impl = loadAddon().convImpl([1, 20, 20, 32, 20, 20, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], 'f');
+    if (/wino/.test(impl)) winograd = `Winograd 3x3 convolutions (${impl})`;
+    else if (process.env.TACO_NATIVE_WINOGRAD === '0') winograd = 'direct convolutions only (Winograd off: TACO_NATIVE_WINOGRAD=0)';
+    else winograd = `direct convolutions only (no Winograd on this CPU: ${impl})`;
+  }
+  return `${describe}, ${winograd}`;
 }
