@@ -59,4 +59,8 @@ test('taco bench train --json times every phase of a step', () => {
   for (const k of ['forward', 'loss', 'backward', 'optimizer']) assert.ok(row.phases[k] > 0, k);
   const sum = row.phases.forward + row.phases.loss + row.phases.backward + row.phases.optimizer;
   assert.ok(Math.abs(sum - row.secPerStep) < 0.05 * row.secPerStep + 1e-3, 'the phases add up to the step');
+  // PyTorch side by side by default: a ratio where python3-torch is installed, else the reason there is none.
+  assert.ok(row.torch, 'no PyTorch entry');
+  if ('ratio' in row.torch) assert.ok(row.torch.imagesPerSec > 0 && Math.abs(row.torch.ratio - row.imagesPerSec / row.torch.imagesPerSec) < 1e-9);
+  else assert.match(row.torch.unavailable, /PyTorch|python/);
 });

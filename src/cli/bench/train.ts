@@ -57,6 +57,8 @@ export interface Row {
   profiledStepMs?: number;
   /** Set when the configuration failed (e.g. wasm's 4 GiB memory ceiling); the timings are then NaN. */
   error?: string;
+  /** PyTorch on the same configuration, timed right after (unless --no-torch), or why there is none. */
+  torch?: { imagesPerSec: number; ratio: number } | { unavailable: string };
 }
 
 /** The native engine's time per addon function in one step, and the rest of the step (JavaScript). */
@@ -77,7 +79,7 @@ export function register(bench: Command): void {
     .option('--models <list>', 'comma-separated scales', list(scale), ['n', 's'])
     .option('--imgsz <list>', 'comma-separated image sizes', list(imgsz), [320, 640])
     .option('--batch <n>', 'images per step', posInt, 8)
-    .option('--steps <n>', 'timed steps per configuration', posInt, 5)
+    .option('--steps <n>', 'timed steps per configuration', posInt, 10)
     // Steady state is what a training run sees: the first ~8 steps of a process also pay for the JavaScript
     // JIT (its compiler threads compete with the native ones) and for filling the memory pool.
     .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation, JavaScript JIT warm-up)', (s) => Number(s), 8)
@@ -85,7 +87,7 @@ export function register(bench: Command): void {
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
     .option('--backends <list>', 'side by side: run each backend (e.g. native,wasm) in its own process, in one table with ratios', list(String))
     .option('--rounds <n>', 'with --backends: run the backends this many times, alternating, and keep each one\'s best', posInt, 1)
-    .option('--no-torch', 'with --backends: skip the PyTorch baseline (python3-torch)')
+    .option('--no-torch', 'skip the PyTorch baseline (python3-torch: same configurations, timed after ours)')
     .option('--loss <kind>', "yolo (the detection loss, as training uses) or surrogate (mean of squares of the head maps: PyTorch's side of the comparison)", (v: string) => {
       if (v !== 'yolo' && v !== 'surrogate') throw new InvalidArgumentError(`"${v}" is not yolo or surrogate`);
       return v;
@@ -181,6 +183,7 @@ export function register(bench: Command): void {
         return row;
       }
       bar?.stop();
+      if (opts.torch) await addTorchBaseline(rows, opts);
       const out = { backend: choice.name, nc: opts.nc, optimizer: BENCH_OPTIMIZER, loss: opts.loss, rows };
       if (opts.json) {
         console.log(JSON.stringify(out, null, 2));
@@ -188,11 +191,16 @@ export function register(bench: Command): void {
       }
       const ms = (s: number) => (s * 1000).toFixed(0);
       console.log(`bench train on ${choice.name} (batch ${opts.batch}, ${opts.steps} timed steps after ${opts.warmup} warmup, nc ${opts.nc}, ${LOSS_TEXT[opts.loss]})`);
-      const head = ['model', 'imgsz', 'images/s', 's/step', 'forward ms', 'loss ms', 'backward ms', 'optimizer ms'];
-      const body = rows.map((r) => [r.model, String(r.imgsz), r.imagesPerSec.toFixed(2), r.secPerStep.toFixed(2), ms(r.phases.forward), ms(r.phases.loss), ms(r.phases.backward), ms(r.phases.optimizer)]);
+      const withTorch = rows.some((r) => r.torch && 'ratio' in r.torch);
+      const head = ['model', 'imgsz', 'images/s', 's/step', 'forward ms', 'loss ms', 'backward ms', 'optimizer ms', ...(withTorch ? ['PyTorch images/s', 'x PyTorch'] : [])];
+      const torchCells = (r: Row) => (!withTorch ? [] : r.torch && 'ratio' in r.torch ? [r.torch.imagesPerSec.toFixed(2), r.torch.ratio.toFixed(2)] : ['-', '-']);
+      const body = rows.map((r) => [r.model, String(r.imgsz), r.imagesPerSec.toFixed(2), r.secPerStep.toFixed(2), ms(r.phases.forward), ms(r.phases.loss), ms(r.phases.backward), ms(r.phases.optimizer), ...torchCells(r)]);
       const w = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
       for (const line of [head, ...body]) console.log(line.map((c, j) => (j < 1 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '));
       for (const r of rows) if (r.error) console.log(`${r.model} ${r.imgsz}: failed: ${r.error}`);
+      if (withTorch) console.log(`PyTorch: the same configurations with a surrogate loss (mean of squares of the head maps), 2 threads, channels_last; x PyTorch = ours / PyTorch's images/s`);
+      const why = rows.map((r) => (r.torch && 'unavailable' in r.torch ? r.torch.unavailable : undefined)).find((w) => w);
+      if (why) console.log(`no PyTorch comparison: ${why}`);
       for (const r of rows) {
         if (!r.kernels) continue;
         const all = r.kernels.reduce((a, k) => a + k.ms, 0);
@@ -201,4 +209,23 @@ export function register(bench: Command): void {
       }
       for (const r of rows) printNativeCalls(r);
     });
+}
+
+/** PyTorch side by side (same model, size, batch, warm-up and steps), after our runs so the two never share the cores. */
+async function addTorchBaseline(rows: Row[], opts: Opts): Promise<void> {
+  const { torchBaseline } = await import('../../project/engine/native/torch_baseline');
+  for (const r of rows) {
+    if (r.error) continue;
+    process.stderr.write(`bench train: PyTorch ${r.model} ${r.imgsz}...\n`);
+    const t = torchBaseline({ mode: 'train', scale: r.model.replace('yolov8', ''), imgsz: r.imgsz, batch: opts.batch, steps: opts.steps, warmup: opts.warmup, nc: opts.nc });
+    if (typeof t === 'string') {
+      r.torch = { unavailable: t };
+      // the same reason for every configuration (not installed): ask once
+      if (/not installed|not found/.test(t)) for (const o of rows) o.torch = { unavailable: t };
+      if (/not installed|not found/.test(t)) return;
+      continue;
+    }
+    const ips = opts.batch / t.secPerStep;
+    r.torch = { imagesPerSec: ips, ratio: r.imagesPerSec / ips };
+  }
 }

@@ -14,7 +14,7 @@ interface Child { backend: string; rows: Row[] }
 function runChild(backend: string, o: Opts): Child | string {
   const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'taco.js');
   const args = [bin, 'bench', 'train', '--backend', backend, '--json', '--models', o.models.join(','), '--imgsz', o.imgsz.join(','),
-    '--batch', String(o.batch), '--steps', String(o.steps), '--warmup', String(o.warmup), '--nc', String(o.nc), '--loss', o.loss, ...(o.profile ? ['--profile'] : [])];
+    '--batch', String(o.batch), '--steps', String(o.steps), '--warmup', String(o.warmup), '--nc', String(o.nc), '--loss', o.loss, '--no-torch', ...(o.profile ? ['--profile'] : [])];
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
   if (r.status !== 0) return `${backend}: exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').pop()}`;
   try {

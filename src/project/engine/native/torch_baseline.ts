@@ -15,7 +15,7 @@ export const PYTHON = process.env.TACO_PYTHON ?? '/usr/bin/python3';
 
 /** The timing, or a string saying why there is none (no python3, no torch, the script failed). */
 export function torchBaseline(a: TorchArgs): TorchResult | string {
-  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found (the PyTorch baseline runs python3 with torch; TACO_PYTHON names the interpreter)`;
   const script = path.join(repoRoot, 'native', 'torch_bench.py');
   const r = spawnSync(PYTHON, [script, JSON.stringify(a)], { encoding: 'utf8', timeout: 30 * 60 * 1000 });
   if (r.status !== 0) {
