@@ -133,11 +133,15 @@ export function assignTargets(inp: AssignerInput): Assignment {
         owner[a] = g;
       }
     }
-    // gt overlap/metric of anchor a, 0 when a is not one of the gt's candidates
-    const lookup = (g: number, a: number): [number, number] => {
-      const c = cand[g];
-      const k = binarySearch(c.idx, a);
-      return k < 0 ? [0, 0] : [c.ov[k], c.metric[k]];
+    // gt g's overlap / metric of anchor a, 0 when a is not one of its candidates (no tuple: this runs per
+    // foreground anchor and gt, and the loss's garbage is collected while the native threads need the cores)
+    const overlapOf = (g: number, a: number): number => {
+      const k = binarySearch(cand[g].idx, a);
+      return k < 0 ? 0 : cand[g].ov[k];
+    };
+    const metricOf = (g: number, a: number): number => {
+      const k = binarySearch(cand[g].idx, a);
+      return k < 0 ? 0 : cand[g].metric[k];
     };
     const fgSet = Array.from(new Set(picks.flat())).sort((x, y) => x - y);
     for (const a of fgSet) {
@@ -146,7 +150,7 @@ export function assignTargets(inp: AssignerInput): Assignment {
         let best = 0;
         let bestOv = -1;
         for (let g = 0; g < nMax; g++) {
-          const ov = lookup(g, a)[0];
+          const ov = overlapOf(g, a);
           if (ov > bestOv) {
             bestOv = ov;
             best = g;
@@ -160,13 +164,14 @@ export function assignTargets(inp: AssignerInput): Assignment {
     const pov = new Float64Array(nMax);
     for (const a of fgSet) {
       const g = owner[a];
-      const [ov, m] = lookup(g, a);
+      const ov = overlapOf(g, a);
+      const m = metricOf(g, a);
       if (m > pam[g]) pam[g] = m;
       if (ov > pov[g]) pov[g] = ov;
     }
     for (const a of fgSet) {
       const g = owner[a];
-      const m = lookup(g, a)[1];
+      const m = metricOf(g, a);
       const w = f(f(m * pov[g]) / f(pam[g] + eps));
       const j = b * nMax + g;
       outImage.push(b);
@@ -199,7 +204,8 @@ export function assignTargets(inp: AssignerInput): Assignment {
 function selectTopk(idx: Int32Array, metric: Float32Array, k: number, slot: Int32Array): number[] {
   const pos: number[] = [];
   for (let i = 0; i < idx.length; i++) if (metric[i] > 0) pos.push(i);
-  pos.sort((x, y) => metric[y] - metric[x] || idx[x] - idx[y]);
+  // -1/0/1 and index differences (small integers), not a float difference: that one was boxed on every comparison
+  pos.sort((x, y) => (metric[y] > metric[x] ? 1 : metric[y] < metric[x] ? -1 : idx[x] - idx[y]));
   const out = pos.slice(0, k).map((i) => idx[i]);
   if (out.length < k) {
     for (let i = 0; i < idx.length; i++) slot[idx[i]] = metric[i] > 0 ? 1 : 0;

@@ -194,8 +194,10 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
     const src = row * no;
     const d = data[l];
     if (pre) {
-      scores.set(pre[l].s.subarray(row * nc, row * nc + nc), ia * nc);
-      ltrb.set(pre[l].t.subarray(row * 4, row * 4 + 4));
+      // plain copies: a subarray view per anchor was the loss's largest source of garbage (0.8 MB a step)
+      const { s: ps, t: pt } = pre[l];
+      for (let j = 0; j < nc; j++) scores[ia * nc + j] = ps[row * nc + j];
+      for (let k = 0; k < 4; k++) ltrb[k] = pt[row * 4 + k];
     } else {
       for (let j = 0; j < nc; j++) scores[ia * nc + j] = 1 / (1 + Math.exp(-d[src + 4 * regMax + j]));
       dflDecodeInto(d, src, regMax, ltrb, 0);
