@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <vector>
 #include <string>
 #include <unordered_map>
@@ -63,33 +64,60 @@ convolution_forward::primitive_desc fwdPd(const ConvGeom& g, bool bias, bool tra
   return convolution_forward::primitive_desc(desc, attr, cpuEngine());
 }
 
+// Scratch for activations in a primitive's own layout, shared by every convolution: a call needs at most
+// three at once (forward: input A, output C; backward-data: dy B, dx C; backward-weights: input A, dy B; and
+// convBackward keeps B for both). One buffer per shape and pass instead held 1.7 GB more at yolov8s 640
+// batch 16. Grown on demand, kept for the process.
+enum Slot { kSlotA = 0, kSlotB = 1, kSlotC = 2, kOwn = -1 };
+void* scratch(int slot, size_t bytes) {
+  static void* bufs[3] = {nullptr, nullptr, nullptr};
+  static size_t sizes[3] = {0, 0, 0};
+  if (bytes > sizes[slot]) {
+    const size_t rounded = (bytes + 63) / 64 * 64;  // cache-line aligned, as oneDNN prefers
+    void* p = std::aligned_alloc(64, rounded);
+    if (!p) throw std::bad_alloc();
+    std::free(bufs[slot]);
+    bufs[slot] = p;
+    sizes[slot] = rounded;
+  }
+  return bufs[slot];
+}
+
 // A tensor (kernel or activation) in the layout a primitive prefers when that is not the user's (HWIO, NHWC),
 // with the cached reorder that fills it (toUser = false) or empties it (creating a reorder costs about as much
-// as running it on these sizes).
+// as running it on these sizes). Kernels own their buffer; activations use a shared scratch slot.
 struct Layout {
   bool needed = false;
-  memory buf;
+  int slot = kOwn;
+  memory::desc want;
+  memory own;
   reorder prim;
-  void init(const memory::desc& user, const memory::desc& want, bool toUser) {
-    needed = want != user;
+  void init(const memory::desc& user, const memory::desc& want_, bool toUser, int slot_ = kOwn) {
+    needed = want_ != user;
     if (!needed) return;
-    buf = memory(want, cpuEngine());
+    want = want_;
+    slot = slot_;
+    if (slot == kOwn) own = memory(want, cpuEngine());
     memory u(user, cpuEngine());
-    prim = toUser ? reorder(buf, u) : reorder(u, buf);
+    memory b(want, cpuEngine(), DNNL_MEMORY_NONE);
+    prim = toUser ? reorder(b, u) : reorder(u, b);
   }
+  memory buf() { return slot == kOwn ? own : memory(want, cpuEngine(), scratch(slot, want.get_size())); }
   // The memory the primitive reads for user data `p`: p itself, or the buffer after the reorder into it.
   memory in(stream& s, const memory::desc& user, const float* p) {
     memory u(user, cpuEngine(), const_cast<float*>(p));
     if (!needed) return u;
-    prim.execute(s, u, buf);
-    return buf;
+    memory b = buf();
+    prim.execute(s, u, b);
+    return b;
   }
   // The memory the primitive writes for user data `p`; `finish` then reorders it into p where needed.
-  memory out(const memory::desc& user, float* p) { return needed ? buf : memory(user, cpuEngine(), p); }
+  memory out(const memory::desc& user, float* p) { return needed ? buf() : memory(user, cpuEngine(), p); }
   void finish(stream& s, const memory::desc& user, float* p) {
     if (!needed) return;
     memory u(user, cpuEngine(), p);
-    prim.execute(s, buf, u);
+    memory b = buf();
+    prim.execute(s, b, u);
   }
 };
 
@@ -237,8 +265,8 @@ void convForward(const ConvGeom& g, const float* x, const float* w, const float*
     });
     Dims d = dimsOf(g);
     e->wl.init(userWei(g), e->pd.weights_desc(), false);
-    e->src.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.src_desc(), false);
-    e->dst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.dst_desc(), true);
+    e->src.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.src_desc(), false, kSlotA);
+    e->dst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.dst_desc(), true, kSlotC);
     implNames()[key] = e->pd.impl_info_str();
     it = cache.emplace(key, std::move(e)).first;
   }
@@ -275,8 +303,8 @@ BwdDataEntry& bwdDataEntry(const ConvGeom& g) {
   };
   auto e = winogradOrDirect(winogradWanted(g), make);
   e->wl.init(userWei(g), e->pd.weights_desc(), false);
-  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false);
-  e->dsrc.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.diff_src_desc(), true);
+  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false, kSlotB);
+  e->dsrc.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.diff_src_desc(), true, kSlotC);
   implNames()[key] = e->pd.impl_info_str();
   return *cache.emplace(key, std::move(e)).first->second;
 }
@@ -300,8 +328,8 @@ BwdWeiEntry& bwdWeiEntry(const ConvGeom& g, bool bias) {
   };
   auto e = winogradOrDirect(!bias && winogradWanted(g), make);
   e->wl.init(userWei(g), e->pd.diff_weights_desc(), true);
-  e->src.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.src_desc(), false);
-  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false);
+  e->src.init(memory::desc(d.src, dt::f32, tag::nhwc), e->pd.src_desc(), false, kSlotA);
+  e->ddst.init(memory::desc(d.dst, dt::f32, tag::nhwc), e->pd.diff_dst_desc(), false, kSlotB);
   implNames()[key] = e->pd.impl_info_str();
   return *cache.emplace(key, std::move(e)).first->second;
 }
