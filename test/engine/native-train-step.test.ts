@@ -67,6 +67,20 @@ test('a YOLOv8n training step on native matches the reference: loss, every gradi
   assert.ok(worst > 0, 'the engines really differ in rounding (both ran)');
 });
 
+test('at 160 (maps of 20x20 and more: Winograd layers on AVX-512) native still matches the reference gradients', { skip }, async () => {
+  const { loadAddon } = await import('../../src/project/engine/native/addon');
+  // the P3 head's 3x3 64 -> 64 convolutions at 20x20: Winograd where the CPU has it
+  const impl = loadAddon().convImpl([1, 20, 20, 64, 20, 20, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1], 'w');
+  const ref = await step('cpu', 160, 1);
+  const nat = await step('native', 160, 1);
+  assert.ok(Math.abs(nat.loss - ref.loss) <= 1e-4 * Math.abs(ref.loss), `loss ${nat.loss} vs ${ref.loss}`);
+  for (const [name, g] of ref.grads) {
+    const e = maxRelErr(nat.grads.get(name)!, g);
+    assert.ok(e < 1e-3, `gradient ${name}: relative error ${e} (${impl})`);
+  }
+  assert.equal(nat.leaked, 0, 'no tensor leak on native');
+});
+
 test('repeated native training steps leak no tensors', { skip }, async () => {
   await initBackend({ backend: 'native' });
   const model = createYolo({ scale: 'n', nc: 2, seed: 1 });
