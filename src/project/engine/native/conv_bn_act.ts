@@ -123,27 +123,38 @@ function convBnActTrain(xs: tf.Tensor4D[], p: ConvBnAct): tf.Tensor4D {
   const m = yShape[0] * yShape[1] * yShape[2];
   const c = yShape[3];
   pendingScratch.get(p)?.();
+  // Only the input goes through tfjs' save (each saved tensor costs an Identity kernel: 7 per block were 399
+  // of a yolov8n step's ~600 kernels). The kernel, gamma and beta are read from the block's variables (no
+  // update happens between a step's forward and backward), and the forward's own arrays stay in this
+  // closure: z goes back to the pool once the backward has read it (or to the collector if none runs).
+  let z: Float32Array | undefined;
+  let mean: Float32Array | undefined;
+  let invstd: Float32Array | undefined;
   return runWithLazyGrads<tf.Tensor4D>(
     inputs,
     (save) => {
       const X = concatInput(xs);
-      const z = uninit(m * c);
+      z = uninit(m * c);
       addon.convForward(g, f32(X), f32(p.w), null, 0, true, z);
       const y = uninit(m * c);
-      const mean = uninit(c);
+      mean = uninit(c);
       const variance = uninit(c);
-      const invstd = uninit(c);
+      invstd = uninit(c);
       addon.bnActForwardTrain(m, c, z, f32(p.gamma), f32(p.beta), p.eps, p.act ? 1 : 0, y, mean, variance, invstd);
       updateRunningStats(p, mean, variance, m);
-      save([X, p.w, p.gamma, p.beta, adopt(z, yShape), adopt(mean, [c]), adopt(invstd, [c])]);
+      save([X]);
       return adopt(y, yShape);
     },
     (dy, saved) => {
-      const [X, w, gamma, beta, z, mean, invstd] = saved;
+      const [X] = saved;
+      const w = p.w;
+      if (!z || !mean || !invstd) throw new Error('convBnAct: backward without its forward');
       const dz = uninit(m * c);
       const dgamma = uninit(c);
       const dbeta = uninit(c);
-      addon.bnActBackward(m, c, f32(dy), f32(z), f32(gamma), f32(beta), f32(mean), f32(invstd), p.act ? 1 : 0, dz, dgamma, dbeta);
+      addon.bnActBackward(m, c, f32(dy), z, f32(p.gamma), f32(p.beta), mean, invstd, p.act ? 1 : 0, dz, dgamma, dbeta);
+      release(z);
+      z = undefined;
       const dw = uninit(size(w.shape));
       if (backwardTogether(g)) {
         const dX = uninit(g[0] * g[1] * g[2] * g[3]);
