@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureGradientsRegistered } from '../engine/ops';
 import { f32, zeros } from '../engine/native/memory';
-import { fusedStepAvailable } from '../engine/native/optimizer_step';
-import { loadAddon, type NativeAddon } from '../engine/native/addon';
+import { activeAddon } from '../engine/native/active-addon';
 import { bbox2distInto, dflDecode, dflDecodeInto, dist2bbox, makeAnchors, type Anchors } from '../model/anchors';
 import { assignTargets, type Assignment } from './assigner';
 import { bceWithLogits } from './bce';
@@ -97,7 +96,7 @@ export function detectionLoss(feats: tf.Tensor4D[], targets: LossTargets, opts: 
   const asg = assignTargets({ batch: B, nc, anchors, scores, boxes, gt, hyp, ensure });
   const tss = Math.max(asg.targetScoresSum, 1);
   if (opts.gradient !== 'autodiff') {
-    const addon = nativeLoss();
+    const addon = activeAddon();
     const r = headLossWithGrad({ data, anchors, batch: B, nc, regMax, assignment: asg, hyp, zeros, withGrad: !opts.valueOnly, clsBce: addon?.clsBce });
     const total = (r.items[0] + r.items[1] + r.items[2]) * B;
     const result: DetectionLossResult = { loss: opts.valueOnly ? tf.scalar(total) : closedFormLoss(feats, total, r.grads), items: r.items };
@@ -175,7 +174,7 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
   const ltrb = new Float32Array(4);
   // On the native engine every anchor is decoded up front in one vectorised pass per level (cheaper
   // than decoding the candidates one by one here); `ensure` then only places the values.
-  const addon = nativeLoss();
+  const addon = activeAddon();
   const pre = addon
     ? data.map((d, l) => {
         const rows = B * anchors.perLevel[l];
@@ -213,12 +212,6 @@ function lazyDecoder(feats: tf.Tensor4D[], anchors: Anchors, regMax: number, nc:
   return { data, scores, boxes, ensure };
 }
 
-/** The addon's loss kernels when the native engine is active (the plain-JS loops otherwise). */
-function nativeLoss(): Pick<NativeAddon, 'decodeAnchors' | 'clsBce'> | undefined {
-  if (!fusedStepAvailable()) return undefined;
-  const a = loadAddon();
-  return { decodeAnchors: a.decodeAnchors, clsBce: a.clsBce };
-}
 
 /** A scalar tensor of value `total` whose gradient with respect to feats[l] is dy * grads[l]. */
 function closedFormLoss(feats: tf.Tensor4D[], total: number, grads: Float32Array[]): tf.Scalar {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { REG_MAX } from './definition';
 import { anchorTensors, dflDecode, dflDecodeInto, dist2bbox, makeAnchors } from './anchors';
 import { f32 } from '../engine/native/memory';
+import { activeAddon } from '../engine/native/active-addon';
 
 /**
  * Inference decoding of the raw head maps, as ultralytics Detect does in eval mode: anchors at cell
@@ -29,30 +30,43 @@ export function decodeHeads(feats: tf.Tensor4D[], strides: number[], nc: number)
   const anchors = makeAnchors(feats.map((f) => [f.shape[1], f.shape[2]] as [number, number]), strides);
   const A = anchors.count;
   const out = new Float32Array(B * (4 + nc) * A);
-  const ltrb = new Float32Array(4);
+  // On the native engine one vectorised pass per level decodes every anchor's DFL distances and scores (a
+  // third of the plain-JS loop's time); the JS loop then only places them.
+  const addon = activeAddon();
   let start = 0;
   feats.forEach((f, l) => {
     if (f.shape[3] !== no) throw new Error(`decodeHeads: level ${l} has ${f.shape[3]} channels, expected ${no}`);
     const d = f32(f);
     const n = anchors.perLevel[l];
+    const pre = addon ? { s: new Float32Array(B * n * nc), t: new Float32Array(B * n * 4) } : undefined;
+    if (addon && pre) addon.decodeAnchors(B * n, no, REG_MAX, nc, d, pre.s, pre.t);
+    // ltrb of the current anchor: the native pass's output, or a 4-float scratch the JS decode fills
+    const scratch = new Float32Array(4);
     for (let b = 0; b < B; b++) {
       const o = b * (4 + nc) * A;
       for (let p = 0; p < n; p++) {
         const a = start + p;
-        const src = (b * n + p) * no;
-        dflDecodeInto(d, src, REG_MAX, ltrb, 0);
+        const row = b * n + p;
+        const src = row * no;
+        let ltrb: ArrayLike<number> = scratch;
+        let lo = 0;
+        if (pre) {
+          ltrb = pre.t;
+          lo = row * 4;
+        } else dflDecodeInto(d, src, REG_MAX, scratch, 0);
         const s = anchors.stride[a];
         const ax = anchors.points[2 * a];
         const ay = anchors.points[2 * a + 1];
-        const x1 = ax - ltrb[0];
-        const y1 = ay - ltrb[1];
-        const x2 = ax + ltrb[2];
-        const y2 = ay + ltrb[3];
+        const x1 = ax - ltrb[lo];
+        const y1 = ay - ltrb[lo + 1];
+        const x2 = ax + ltrb[lo + 2];
+        const y2 = ay + ltrb[lo + 3];
         out[o + a] = ((x1 + x2) / 2) * s;
         out[o + A + a] = ((y1 + y2) / 2) * s;
         out[o + 2 * A + a] = (x2 - x1) * s;
         out[o + 3 * A + a] = (y2 - y1) * s;
-        for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = 1 / (1 + Math.exp(-d[src + 4 * REG_MAX + j]));
+        if (pre) for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = pre.s[row * nc + j];
+        else for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = 1 / (1 + Math.exp(-d[src + 4 * REG_MAX + j]));
       }
     }
     start += n;
