@@ -84,13 +84,7 @@ test('arrays read out by dataSync or data, owned twice, or viewed by a slice are
 });
 
 test('a training-sized step reuses memory: after warm-up, most bytes come from the pool', { skip }, async () => {
-  await initBackend({ backend: 'native' });
-  const { createYolo } = await import('../../src/project/model/yolo');
-  const { syntheticBatch, trainStep } = await import('../../src/project/model/train-step');
-  const { trainerSgd } = await import('../../src/project/train/bench-optimizer');
-  const model = createYolo({ scale: 'n', nc: 3, seed: 0 });
-  const { optimizer, dispose } = trainerSgd(model, 2);
-  const { images, targets } = syntheticBatch(2, 96, 3, 0);
+  const { model, optimizer, dispose, images, targets, trainStep } = await smallTraining(0);
   const losses: number[] = [];
   for (let i = 0; i < 2; i++) losses.push(trainStep(model, optimizer, images, targets).loss);
   takePoolStats();
@@ -107,13 +101,7 @@ test('a training-sized step reuses memory: after warm-up, most bytes come from t
 });
 
 test('100 training steps: resident memory stays flat, no tensor leaks, nothing fresh after warm-up (native)', { skip }, async () => {
-  await initBackend({ backend: 'native' });
-  const { createYolo } = await import('../../src/project/model/yolo');
-  const { syntheticBatch, trainStep } = await import('../../src/project/model/train-step');
-  const { trainerSgd } = await import('../../src/project/train/bench-optimizer');
-  const model = createYolo({ scale: 'n', nc: 3, seed: 1 });
-  const { optimizer, dispose } = trainerSgd(model, 2);
-  const { images, targets } = syntheticBatch(2, 96, 3, 1);
+  const { model, optimizer, dispose, images, targets, trainStep } = await smallTraining(1);
   for (let i = 0; i < 10; i++) trainStep(model, optimizer, images, targets);
   // What the JS heap retains after a full collection: RSS alone hides a slow leak behind V8's lazy major GCs.
   // (Array buffers are left out: the pool's free arrays in them vary from step to step by design.)
@@ -147,3 +135,15 @@ test('100 training steps: resident memory stays flat, no tensor leaks, nothing f
   tf.dispose(images);
   model.dispose();
 });
+
+/** yolov8n (nc 3) with the trainer's SGD and a synthetic batch of 2 at 96 on the native engine. */
+async function smallTraining(seed: number) {
+  await initBackend({ backend: 'native' });
+  const { createYolo } = await import('../../src/project/model/yolo');
+  const { syntheticBatch, trainStep } = await import('../../src/project/model/train-step');
+  const { trainerSgd } = await import('../../src/project/train/bench-optimizer');
+  const model = createYolo({ scale: 'n', nc: 3, seed });
+  const { optimizer, dispose } = trainerSgd(model, 2);
+  const { images, targets } = syntheticBatch(2, 96, 3, seed);
+  return { model, optimizer, dispose, images, targets, trainStep };
+}

@@ -220,10 +220,10 @@ async function addTorchBaseline(rows: Row[], opts: Opts): Promise<void> {
     const t = torchBaseline({ mode: 'train', scale: r.model.replace('yolov8', ''), imgsz: r.imgsz, batch: opts.batch, steps: opts.steps, warmup: opts.warmup, nc: opts.nc });
     if (typeof t === 'string') {
       r.torch = { unavailable: t };
-      // the same reason for every configuration (not installed): ask once
-      if (/not installed|not found/.test(t)) for (const o of rows) o.torch = { unavailable: t };
-      if (/not installed|not found/.test(t)) return;
-      continue;
+      if (!/not installed|not found/.test(t)) continue;
+      // the same reason for every configuration (no python3 or no torch): ask once
+      for (const o of rows) o.torch = { unavailable: t };
+      return;
     }
     const ips = opts.batch / t.secPerStep;
     r.torch = { imagesPerSec: ips, ratio: r.imagesPerSec / ips };
