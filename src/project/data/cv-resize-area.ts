@@ -87,6 +87,36 @@ export function areaTab(srcN: number, dstN: number): AreaTab {
   return t;
 }
 
+/**
+ * One source row through the horizontal area weights into `buf` (float per step, as OpenCV's float
+ * buffer). Tab entries of one destination pixel are consecutive, so each pixel is summed in locals
+ * (Math.fround after every product and every sum) and stored once.
+ */
+function hAreaRow(src: Uint8Array, row: number, cn: number, xt: AreaTab, xs: Int32Array, buf: Float32Array): void {
+  const n = xt.n, di = xt.di, alpha = xt.alpha;
+  const fr = Math.fround;
+  let k = 0;
+  if (cn === 3) {
+    while (k < n) {
+      const d = di[k];
+      let s0 = 0, s1 = 0, s2 = 0;
+      for (; k < n && di[k] === d; k++) {
+        const a = alpha[k], p = row + xs[k];
+        s0 = fr(s0 + fr(src[p] * a));
+        s1 = fr(s1 + fr(src[p + 1] * a));
+        s2 = fr(s2 + fr(src[p + 2] * a));
+      }
+      buf[d * 3] = s0; buf[d * 3 + 1] = s1; buf[d * 3 + 2] = s2;
+    }
+    return;
+  }
+  buf.fill(0);
+  for (; k < n; k++) {
+    const a = alpha[k], p = row + xs[k], o = di[k] * cn;
+    for (let c = 0; c < cn; c++) buf[o + c] = buf[o + c] + fr(src[p + c] * a);
+  }
+}
+
 /** General shrink by a non-integer factor (both axes at least 1x). */
 export function resizeAreaGenericU8(
   src: Uint8Array, sw: number, sh: number, cn: number, dw: number, dh: number,
@@ -97,33 +127,23 @@ export function resizeAreaGenericU8(
   const out = new Uint8Array(rowLen * dh);
   const buf = new Float32Array(rowLen);
   const sum = new Float32Array(rowLen);
-  const xn = xt.n, xdi = xt.di, xsi = xt.si, xa = xt.alpha;
-  // per x tab entry: destination and source offsets in bytes of the interleaved row
-  const xd = new Int32Array(xn), xs = new Int32Array(xn);
-  for (let k = 0; k < xn; k++) { xd[k] = xdi[k] * cn; xs[k] = xsi[k] * cn; }
-  let prevDy = yt.di[0];
-  const flush = (dy: number): void => {
+  const xs = new Int32Array(xt.n);
+  for (let k = 0; k < xt.n; k++) xs[k] = xt.si[k] * cn;
+  const fr = Math.fround;
+  let bufRow = -1;
+  for (let j = 0; j < yt.n;) {
+    const dy = yt.di[j];
+    // the first source row of a destination row sets the sum, the others add to it
+    for (let first = true; j < yt.n && yt.di[j] === dy; j++, first = false) {
+      const sy = yt.si[j];
+      // a source row shared by two destination rows gives the same buffer both times
+      if (sy !== bufRow) { hAreaRow(src, sy * stride, cn, xt, xs, buf); bufRow = sy; }
+      const beta = yt.alpha[j];
+      if (first) for (let x = 0; x < rowLen; x++) sum[x] = beta * buf[x];
+      else for (let x = 0; x < rowLen; x++) sum[x] = sum[x] + fr(beta * buf[x]);
+    }
     const o = dy * rowLen;
     for (let x = 0; x < rowLen; x++) out[o + x] = saturateU8(sum[x]);
-  };
-  for (let j = 0; j < yt.n; j++) {
-    const beta = yt.alpha[j];
-    const dy = yt.di[j];
-    const row = yt.si[j] * stride;
-    buf.fill(0);
-    // Float32Array stores round each step to float, as OpenCV's float buffer does
-    for (let k = 0; k < xn; k++) {
-      const a = xa[k], d = xd[k], s = row + xs[k];
-      for (let c = 0; c < cn; c++) buf[d + c] = buf[d + c] + Math.fround(src[s + c] * a);
-    }
-    if (dy !== prevDy) {
-      flush(prevDy);
-      for (let x = 0; x < rowLen; x++) sum[x] = beta * buf[x];
-      prevDy = dy;
-    } else {
-      for (let x = 0; x < rowLen; x++) sum[x] = sum[x] + Math.fround(beta * buf[x]);
-    }
   }
-  flush(prevDy);
   return out;
 }
