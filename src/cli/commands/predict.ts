@@ -10,7 +10,7 @@ export function register(program: Command): void {
   program
     .command('predict')
     .description('detect objects in images with a YOLOv8 safetensors model (ultralytics predict)')
-    .requiredOption('--weights <file>', 'model weights (.safetensors)')
+    .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--source <path>', 'an image or a folder of images')
     .option('--conf <n>', 'confidence threshold', '0.25')
     .option('--iou <n>', 'NMS IoU threshold', '0.7')
@@ -31,7 +31,7 @@ export function register(program: Command): void {
     .option('--json', 'print the per-image results as JSON')
     .action(async (o: PredictCliOptions) => {
       const { initBackend } = await import('../../project/engine/backend');
-      const { loadYoloFromSafetensors } = await import('../../project/eval/load-model');
+      const { loadYolo } = await import('../../project/model/load');
       const { listImages, predictFolder, runDir } = await import('../../project/eval/predict');
       const { progressReporter, numberOption } = await import('../../project/eval/cli-util');
       const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
@@ -42,8 +42,9 @@ export function register(program: Command): void {
       if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
       const files = listImages(o.source);
       await initBackend({ backend: o.backend });
-      const { model, nc } = await loadYoloFromSafetensors(o.weights);
-      let names = Array.from({ length: nc }, (_, i) => String(i));
+      const { model, nc, names: fileNames } = await loadYolo(o.weights);
+      // Class names recorded in the checkpoint (ultralytics .pt, converted files), else indices.
+      let names = fileNames?.length === nc ? fileNames.slice() : Array.from({ length: nc }, (_, i) => String(i));
       let indexToCategoryId: readonly number[] | undefined;
       if (o.data) {
         const { readDataYaml } = await import('../../project/data/yolo-dataset');

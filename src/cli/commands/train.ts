@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--epochs <n>', 'epochs', numberOption('epochs', { integer: true, min: 1 }), 100)
     .option('--imgsz <px>', 'training image size (multiple of 32)', numberOption('imgsz', { integer: true, min: 32 }), 640)
     .option('--batch <n>', 'batch size (gradients accumulate to a nominal batch of 64)', numberOption('batch', { integer: true, min: 1 }), 16)
-    .option('--weights <file>', 'initial weights (.safetensors with ultralytics names)')
+    .option('--weights <file>', 'initial weights: .pt, .safetensors or a name like yolov8n (ultralytics names; mis-shaped tensors, e.g. another nc, are skipped)')
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm or cpu')
     .option('--resume <runDir>', 'continue an interrupted run from its last complete epoch')
     .option('--project <dir>', 'parent folder of runs', 'runs/train')

@@ -9,7 +9,7 @@ export function register(program: Command): void {
   program
     .command('val')
     .description('validate a YOLOv8 safetensors model on a YOLO dataset split (ultralytics val: P, R, mAP50, mAP50-95, confusion matrix)')
-    .requiredOption('--weights <file>', 'model weights (.safetensors)')
+    .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--data <data.yaml>', 'dataset description written by taco data prepare')
     .option('--split <split>', 'val or test', 'val')
     .option('--imgsz <n>', 'inference size (pixels)', '640')
@@ -38,8 +38,8 @@ export function register(program: Command): void {
       if (images.length === 0) throw new Error(`${o.data}: the ${o.split} split has no images`);
       const { initBackend } = await import('../../project/engine/backend');
       await initBackend({ backend: o.backend });
-      const { loadYoloFromSafetensors } = await import('../../project/eval/load-model');
-      const { model, nc } = await loadYoloFromSafetensors(o.weights);
+      const { loadYolo } = await import('../../project/model/load');
+      const { model, nc } = await loadYolo(o.weights);
       if (data.nc !== nc) { model.dispose(); throw new Error(`${o.data}: nc ${data.nc} but ${o.weights} has nc ${nc}`); }
       const { runDir, predictFolder } = await import('../../project/eval/predict');
       const { Validator, VAL_NMS } = await import('../../project/eval/validator');

@@ -79,6 +79,9 @@ export interface FetchResult {
   resumedFrom: number;
 }
 
+/** undici puts the socket error in `cause` ("fetch failed" alone says nothing). */
+const causeOf = (e: unknown): string => ((e as { cause?: Error }).cause?.message ?? (e as Error).message);
+
 class FetchError extends Error {
   constructor(message: string, readonly permanent = false) {
     super(message);
@@ -113,7 +116,7 @@ async function requestInto(url: string, part: string, name: string, o: Required<
     try {
       res = await fetch(url, { headers: have > 0 ? { range: `bytes=${have}-` } : {}, redirect: 'follow', signal: ac.signal });
     } catch (e) {
-      throw new FetchError(`${name}: cannot reach ${url} (${ac.signal.aborted ? `no answer in ${o.idleTimeoutMs} ms` : ((e as Error).cause as Error)?.message ?? (e as Error).message})`);
+      throw new FetchError(`${name}: cannot reach ${url} (${ac.signal.aborted ? `no answer in ${o.idleTimeoutMs} ms` : causeOf(e)})`);
     }
     if (res.status === 416 && have > 0) {
       // The .part already holds every byte (an earlier run died before the check).
@@ -155,7 +158,7 @@ async function requestInto(url: string, part: string, name: string, o: Required<
         try {
           r = await reader.read();
         } catch (e) {
-          throw new FetchError(`${name}: the connection broke after ${done} bytes (${ac.signal.aborted ? `no data for ${o.idleTimeoutMs} ms` : ((e as Error).cause as Error)?.message ?? (e as Error).message})`);
+          throw new FetchError(`${name}: the connection broke after ${done} bytes (${ac.signal.aborted ? `no data for ${o.idleTimeoutMs} ms` : causeOf(e)})`);
         }
         if (r.done) break;
         kick();

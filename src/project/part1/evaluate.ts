@@ -4,7 +4,7 @@ import { yoloToXyxy } from '../eval/boxes';
 import { cocoEvaluate, CocoEvalResult, readCocoGt } from '../eval/coco';
 import type { CocoGt, CocoResult } from '../eval/coco';
 import { drawDetections } from '../eval/draw';
-import { loadYoloFromSafetensors } from '../eval/load-model';
+import { loadYolo } from '../model/load';
 import type { Detections } from '../eval/nms';
 import { cocoResults } from '../eval/outputs';
 import { ImagePrediction, predictImages } from '../eval/predict';
@@ -40,7 +40,7 @@ export function cocoGtFile(dataOut: string, split: YoloSplit, prepareImgsz: numb
 export async function evaluateSplit(weights: string, dataYaml: string, split: YoloSplit, o: { imgsz: number; batch: number; gt: CocoGt }): Promise<SplitEvaluation> {
   const { images, data } = await readYoloDataset(dataYaml, split);
   if (images.length === 0) throw new Error(`${dataYaml}: the ${split} split has no images`);
-  const { model, nc } = await loadYoloFromSafetensors(weights);
+  const { model, nc } = await loadYolo(weights);
   if (nc !== data.nc) {
     model.dispose();
     throw new Error(`${weights}: nc ${nc}, but ${dataYaml} has nc ${data.nc}`);

@@ -8,7 +8,7 @@ export interface TrainArgs {
   epochs: number;
   imgsz: number;
   batch: number;
-  weights?: string; // initial weights (safetensors, ultralytics names)
+  weights?: string; // initial weights: .pt, .safetensors or a name like yolov8n (ultralytics names)
   backend?: string;
   project: string; // runs/train
   name: string; // exp

@@ -6,7 +6,7 @@ import { createProgress } from '../../notebook/progress';
 import { detectionLoss } from '../loss';
 import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
-import { loadWeights } from '../model/weights';
+import { loadWeightsInto } from '../model/load';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
 import { CheckpointWriter, loadCheckpoint, snapshotCheckpoint, TrainerState } from './checkpoint';
 import { accumulateGrads } from './accumulate';
@@ -119,8 +119,9 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
 
   const model: YoloModel = createYolo({ scale, nc, seed: args.seed });
   if (args.weights && !input.resume) {
-    const rep = loadWeights(model, args.weights, { strict: false });
-    log(`weights: ${rep.loaded.length} tensors loaded from ${args.weights}` + (rep.mismatched.length ? `, ${rep.mismatched.length} skipped (shape differs, e.g. another nc)` : ''));
+    // .pt, .safetensors or a bare name (fetched into the weights cache); mis-shaped tensors (another nc) are skipped.
+    const rep = await loadWeightsInto(model, args.weights, { strict: false });
+    log(`weights: ${rep.loaded.length} tensors loaded from ${rep.source}` + (rep.mismatched.length ? `, ${rep.mismatched.length} skipped (shape differs, e.g. another nc)` : ''));
   }
   const named = model.namedTensors();
   const varName = new Map<string, string>();

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parsePt, ptToSafeFile } from '../../../src/project/model/pt';
-import { PickleWriter, PV, f32Bytes, f64Bytes, i64Bytes, makeZip, module, parameter, tensor, torchZip, u16Bytes } from './build';
+import { PickleWriter, PV, f32Bytes, f64Bytes, i64Bytes, makeZip, module, parameter, tensor, torchZip, u16Bytes } from '../../../src/project/model/pt/synthetic';
 
 test('checkpoint: float16, bfloat16, float32, float64 and int64 storages in a plain state_dict', () => {
   const half = [0x3c00, 0xc000, 0x3555, 0x0001, 0x7c00, 0x8000]; // 1, -2, ~1/3, smallest subnormal, +inf, -0

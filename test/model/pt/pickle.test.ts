@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PyGlobal, PyObject, unpickle } from '../../../src/project/model/pt/pickle';
-import { PickleWriter, PV } from './build';
+import { PickleWriter, PV } from '../../../src/project/model/pt/synthetic';
 
 const load = (v: PV | Buffer): unknown => unpickle(Buffer.isBuffer(v) ? v : PickleWriter.dump(v), { source: 't.pkl' });
 

@@ -44,7 +44,7 @@ export function looksLikeZip(file: string): boolean {
 /**
  * The checkpoint as a SafeFile: floats as F32 (half, bfloat16 and float32 widen exactly; float64
  * narrows), int64 as I64, smaller ints as I32. Metadata carries arch, nc and names (JSON) when known,
- * which is what `loadYolo` and `loadYoloFromSafetensors` read back.
+ * which is what `loadYolo` reads back.
  */
 export function ptToSafeFile(ckpt: PtCheckpoint): SafeFile {
   const tensors = new Map<string, SafeTensor>();

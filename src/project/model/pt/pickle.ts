@@ -95,7 +95,7 @@ const BUILTIN_REDUCERS = new Map<string, Reducer>([
     if (args.length > 0 && args[0] !== null) {
       if (!Array.isArray(args[0])) at.fail('OrderedDict expects a list of pairs');
       for (const kv of args[0] as PyValue[]) {
-        if (!Array.isArray(kv) || kv.length !== 2) at.fail('OrderedDict expects (key, value) pairs');
+        if (!Array.isArray(kv) || kv.length !== 2) return at.fail('OrderedDict expects (key, value) pairs');
         m.set(kv[0], kv[1]);
       }
     }

@@ -129,7 +129,7 @@ export function openTorchArchive(buf: Uint8Array, source: string): TorchArchive 
     const ref = new StorageRef(key as string, dtype, numel as number, typeof location === 'string' ? location : String(location));
     const entry = zip.entries.get(record(`data/${key}`));
     if (!entry) fail(`missing storage record ${record(`data/${key}`)} (data.pkl refers to it; damaged or incomplete checkpoint)`);
-    const bytes = dtype ? numel * ELEMENT_BYTES[dtype] : numel;
+    const bytes = dtype ? (numel as number) * ELEMENT_BYTES[dtype] : (numel as number);
     if (entry!.size !== bytes) {
       fail(`storage record ${entry!.name} has ${entry!.size} bytes, but ${type.qualname} of ${numel} elements needs ${bytes}`);
     }

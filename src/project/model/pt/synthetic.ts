@@ -1,11 +1,12 @@
 /**
- * Byte-by-byte builders for synthetic checkpoints (no Python needed): a pickle writer for the
+ * Synthetic checkpoints, byte by byte, for tests and `taco bench ptload` (no Python, no torch): a pickle writer for the
  * protocol 2 opcodes torch.save uses (pickletools' opcode table), a zip writer (APPNOTE: local
  * headers, central directory, optional zip64 records and extra fields), and `torchZip`, which lays
  * them out as torch.save does: `<archive>/data.pkl`, `<archive>/data/<key>`, `<archive>/version`.
  */
 
 import * as zlib from 'node:zlib';
+import { crc32 } from './zip';
 
 /** Values the pickle writer understands; plain JS values map to Python's, the $-objects to special forms. */
 export type PV =
@@ -177,8 +178,8 @@ export function makeZip(entries: ZipIn[], opts: { zip64?: boolean; align?: numbe
   let off = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const body = e.deflate ? zlib.deflateRawSync(e.data) : Buffer.from(e.data);
-    const crc = zlib.crc32(e.data) >>> 0;
+    const body = e.deflate ? zlib.deflateRawSync(e.data) : Buffer.from(e.data.buffer, e.data.byteOffset, e.data.byteLength);
+    const crc = crc32(e.data);
     // Pad the local extra field ("FB" block, as PyTorch does) so the data is aligned.
     let pad = (align - ((off + 30 + name.length + 4) % align)) % align;
     const extra = Buffer.alloc(4 + pad);
