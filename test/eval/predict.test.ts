@@ -67,8 +67,20 @@ test('predict: preprocessing, batches, NMS and mapping back to the original fram
     assert.deepEqual(Array.from(r.boxes).map((v) => +v.toFixed(4)), [90, 47.5, 110, 52.5]);
     assert.ok(st.timing.imagesPerSecond > 0);
 
-    const lb = await predictImages(files.slice(0, 1), { predictFn: fakePredict([]), nc: 2, imgsz: 640, resize: 'letterbox' });
-    assert.deepEqual(Array.from(lb.results[0].boxes).map((v) => +v.toFixed(4)), [90, 45, 110, 55]);
+    // ultralytics predict on one picture: LetterBox auto, 200x100 -> 640x320 with no padding (a multiple of 32);
+    // the fake box (y 304..336 of the input) maps to y 95..105, clipped to the picture's 100.
+    const lbSeen: number[][] = [];
+    const lb = await predictImages(files.slice(0, 1), { predictFn: fakePredict(lbSeen), nc: 2, imgsz: 640, resize: 'letterbox', batch: 1 });
+    assert.deepEqual(lbSeen, [[1, 320, 640, 3]]);
+    assert.deepEqual(Array.from(lb.results[0].boxes).map((v) => +v.toFixed(4)), [90, 95, 110, 100]);
+    // Pictures of different shapes in one batch: the square 640x640 letterbox, padding centred (160 above).
+    const tall = path.join(dir, 'tall.png');
+    await sharp({ create: { width: 50, height: 100, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toFile(tall);
+    const sqSeen: number[][] = [];
+    const sq = await predictImages([files[0], tall], { predictFn: fakePredict(sqSeen), nc: 2, imgsz: 640, resize: 'letterbox', batch: 2 });
+    assert.deepEqual(sqSeen, [[2, 640, 640, 3]]);
+    assert.deepEqual(Array.from(sq.results[0].boxes).map((v) => +v.toFixed(4)), [90, 45, 110, 55]);
+    fs.rmSync(tall);
 
     const out = runDir(path.join(dir, 'runs', 'predict'), 'exp');
     assert.equal(path.basename(runDir(path.join(dir, 'runs', 'predict'), 'exp')), 'exp2', 'never reuses a run folder');

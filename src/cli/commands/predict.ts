@@ -3,7 +3,7 @@ import { Command } from 'commander';
 interface PredictCliOptions {
   weights: string; source: string; conf: string; iou: string; imgsz: string; batch: string; maxDet: string;
   resize: string; data?: string; save?: boolean; saveTxt?: boolean; saveConf?: boolean; saveJson?: boolean;
-  agnosticNms?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
+  agnosticNms?: boolean; strict?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -15,9 +15,10 @@ export function register(program: Command): void {
     .option('--conf <n>', 'confidence threshold', '0.25')
     .option('--iou <n>', 'NMS IoU threshold', '0.7')
     .option('--imgsz <n>', 'inference size (pixels)', '640')
-    .option('--batch <n>', 'images per batch', '8')
+    .option('--batch <n>', 'images per batch (1, as ultralytics predicts a folder: each picture padded only to a multiple of 32)', '1')
     .option('--max-det <n>', 'maximum detections per image', '300')
-    .option('--resize <mode>', "'stretch' (how taco data prepare builds the dataset) or 'letterbox'", 'stretch')
+    .option('--resize <mode>', "'letterbox' (ultralytics: aspect kept, grey padding) or 'stretch' (how taco data prepare builds its dataset)", 'letterbox')
+    .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--data <data.yaml>', 'class names and COCO category ids (needed for --save-json)')
     .option('--save', 'save images with boxes drawn')
     .option('--save-txt', 'save YOLO txt labels (labels/<image>.txt)')
@@ -56,13 +57,18 @@ export function register(program: Command): void {
       const dir = runDir(o.project, o.name, o.existOk);
       const progress = progressReporter('predict', files.length);
       try {
-        const { results, timing } = await predictFolder(files, dir, {
-          predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, conf, iou, maxDet, agnostic: o.agnosticNms,
+        const { results, skipped, timing } = await predictFolder(files, dir, {
+          predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, conf, iou, maxDet, agnostic: o.agnosticNms, strict: o.strict,
           onProgress: progress.update, save: o.save, saveTxt: o.saveTxt, saveConf: o.saveConf, saveJson: o.saveJson, names, indexToCategoryId,
         });
         progress.stop();
+        for (const s of skipped) console.error(`WARNING: skipped ${s.file}: ${s.reason}`);
         if (o.json) {
-          console.log(JSON.stringify(results.map((r) => ({ file: r.file, width: r.width, height: r.height, boxes_xyxy: Array.from(r.boxes), scores: Array.from(r.scores), classes: Array.from(r.classes) }))));
+          const images = results.map((r) => ({
+            file: r.file, width: r.width, height: r.height, input_shape_hw: [r.transform.inputHeight, r.transform.inputWidth],
+            boxes_xyxy: Array.from(r.boxes), scores: Array.from(r.scores), classes: Array.from(r.classes),
+          }));
+          console.log(JSON.stringify({ images, skipped }));
         } else {
           for (const r of results) {
             const counts = new Map<string, number>();

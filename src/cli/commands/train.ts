@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .option('--fraction <x>', 'use this fraction of the training images', numberOption('fraction'), 1)
     .option('--no-cache', 'do not keep decoded images in RAM')
     .option('--no-val', 'validate only after the last epoch')
+    .option('--no-rect', "validate on square imgsz inputs instead of ultralytics' rect batches (sorted by aspect ratio, pad 0.5)")
     .option('--show-batch', 'save train_batch0.jpg (an augmented batch with its boxes) and exit')
     .action(async (o: Record<string, unknown>) => {
       if (!o.resume && !o.data) throw new Error('--data is required (or --resume RUN_DIR)');
@@ -61,6 +62,7 @@ export function register(program: Command): void {
           fraction: o.fraction as number,
           cache: o.cache !== false,
           val: o.val !== false,
+          rect: o.rect !== false,
         },
         { progress: (total, label) => createProgress({ total, label }) },
       );

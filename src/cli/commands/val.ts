@@ -2,7 +2,7 @@ import { Command } from 'commander';
 
 interface ValCliOptions {
   weights: string; data: string; split: string; imgsz: string; batch: string; conf: string; iou: string; maxDet: string;
-  resize: string; saveJson?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
+  rect: boolean; strict?: boolean; saveJson?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -17,7 +17,8 @@ export function register(program: Command): void {
     .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', '0.001')
     .option('--iou <n>', 'NMS IoU threshold', '0.7')
     .option('--max-det <n>', 'maximum detections per image', '300')
-    .option('--resize <mode>', "'letterbox' (as the trainer feeds images) or 'stretch'", 'letterbox')
+    .option('--no-rect', "square imgsz x imgsz inputs instead of ultralytics' rect batches (sorted by aspect ratio, pad 0.5)")
+    .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--save-json', 'also save COCO results (predictions.json, image ids by file stem, category ids from data.yaml)')
     .option('--project <dir>', 'runs folder', 'runs/val')
     .option('--name <name>', 'run name (a number is appended when it exists)', 'val')
@@ -26,7 +27,6 @@ export function register(program: Command): void {
     .option('--json', 'print the metrics as JSON')
     .action(async (o: ValCliOptions) => {
       if (o.split !== 'val' && o.split !== 'test' && o.split !== 'train') throw new Error(`--split must be val or test, got '${o.split}'`);
-      if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
       const { numberOption, progressReporter } = await import('../../project/eval/cli-util');
       const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
       const batch = numberOption('--batch', o.batch, { integer: true, min: 1 });
@@ -41,39 +41,34 @@ export function register(program: Command): void {
       const { loadYolo } = await import('../../project/model/load');
       const { model, nc } = await loadYolo(o.weights);
       if (data.nc !== nc) { model.dispose(); throw new Error(`${o.data}: nc ${data.nc} but ${o.weights} has nc ${nc}`); }
-      const { runDir, predictFolder } = await import('../../project/eval/predict');
-      const { Validator, VAL_NMS } = await import('../../project/eval/validator');
-      const { yoloToXyxy } = await import('../../project/eval/boxes');
+      const { runDir } = await import('../../project/eval/predict');
+      const { validateImages } = await import('../../project/eval/validate-images');
+      const { cocoResults, imageIdFromPath, writeAtomic } = await import('../../project/eval/outputs');
       const { formatMetricsTable } = await import('../../project/eval/metrics');
       const { confusionFigure, prCurveFigure, metricCurveFigure } = await import('../../project/eval/plots');
-      const { writeAtomic } = await import('../../project/eval/outputs');
       const path = await import('node:path');
       const dir = runDir(o.project, o.name, o.existOk);
       const progress = progressReporter(`val ${o.split}`, images.length);
-      let pred;
+      let run;
       try {
-        pred = await predictFolder(images.map((im) => im.imagePath), dir, {
-          predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, ...VAL_NMS, conf, iou, maxDet,
-          onProgress: progress.update, saveJson: o.saveJson, names: data.names, indexToCategoryId: data.mapping.indexToCategoryId,
-        });
+        run = await validateImages(model, images, data.names, { imgsz, batch, rect: o.rect, strict: o.strict, conf, iou, maxDet, onProgress: progress.update });
       } finally {
         progress.stop();
         model.dispose();
       }
-      // Predictions and labels both in the dataset image's own frame (the frame its label files describe).
-      const v = new Validator(nc, data.names);
-      pred.results.forEach((r, i) => {
-        const im = images[i];
-        const flat = im.labels.flatMap((l) => [l.cx, l.cy, l.w, l.h]);
-        v.update(r, { boxes: yoloToXyxy(flat, r.width, r.height), classes: im.labels.map((l) => l.cls) });
-      });
-      const res = v.result();
+      for (const s of run.skipped) console.error(`WARNING: skipped ${s.file}: ${s.reason}`);
+      if (o.saveJson) {
+        const coco = run.predictions.flatMap((r) => cocoResults(r, imageIdFromPath(r.file), data.mapping.indexToCategoryId));
+        writeAtomic(path.join(dir, 'predictions.json'), JSON.stringify(coco));
+      }
+      const res = run.validation;
       const m = res.metrics;
       const summary = {
-        split: o.split, data: o.data, weights: o.weights, imgsz, conf, iou, maxDet, resize: o.resize,
+        split: o.split, data: o.data, weights: o.weights, imgsz, conf, iou, maxDet, rect: o.rect,
+        skipped: run.skipped,
         metrics: { images: m.images, instances: m.instances, p: m.p, r: m.r, map50: m.map50, map75: m.map75, map: m.map, fitness: m.fitness, per_class: m.perClass },
         confusion_matrix: { layout: 'rows = predicted, columns = true; last = background', names: [...data.names, 'background'], counts: res.confusion.toRows() },
-        speed: { images_per_second: pred.timing.imagesPerSecond, seconds: pred.timing.seconds, metrics_seconds: res.timing.total },
+        speed: { images_per_second: run.timing.imagesPerSecond, seconds: run.timing.seconds, metrics_seconds: res.timing.total },
       };
       writeAtomic(path.join(dir, 'metrics.json'), JSON.stringify(summary, null, 2));
       const figures: Record<string, unknown> = {
@@ -90,7 +85,7 @@ export function register(program: Command): void {
       if (o.json) console.log(JSON.stringify(summary));
       else {
         console.log(formatMetricsTable(m));
-        const s = pred.timing.seconds;
+        const s = run.timing.seconds;
         console.log(`Speed: ${(1000 * s.preprocess / m.images).toFixed(1)}ms preprocess, ${(1000 * s.inference / m.images).toFixed(1)}ms inference, ` +
           `${(1000 * (s.postprocess + res.timing.total) / m.images).toFixed(1)}ms postprocess per image at shape (${batch}, 3, ${imgsz}, ${imgsz})`);
         console.log(`Results saved to ${dir}`);

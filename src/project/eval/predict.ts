@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame';
 import { Detections, NmsOptions, nonMaxSuppression } from './nms';
-import { prepareImage } from './preprocess';
+import { PreparedImage, orientedSize, prepareImage } from './preprocess';
+import { InputBatch, decodePicture, predictBatch, valBatch, valBatchPlan } from './letterbox-batch';
+import type { RgbImage } from '../train/augment/image';
 import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './outputs';
 import { drawDetections } from './draw';
 
@@ -19,9 +21,16 @@ export interface PredictOptions extends NmsOptions {
   predictFn: PredictFn;
   nc: number;
   imgsz?: number;
-  /** How the training images were made: 'stretch' (the project's default dataset) or 'letterbox'. */
+  /**
+   * 'letterbox' (default): ultralytics predict (LetterBox, auto when the batch's pictures share one shape, else
+   * square); 'stretch': separate x and y gains to imgsz x imgsz (how `taco data prepare` builds its dataset).
+   */
   resize?: ResizeMode;
+  /** ultralytics' validation preprocessing instead (load_image, LetterBox without scaleup): rect batches, or square. */
+  val?: { rect: boolean };
   batch?: number;
+  /** An unreadable picture is an error instead of a counted skip. */
+  strict?: boolean;
   /** Called after each batch with the number of images done. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -40,51 +49,149 @@ export interface PredictTiming {
   imagesPerSecond: number;
 }
 
-/** Predicts on a list of image files; results come back in input order. */
-export async function predictImages(files: string[], opts: PredictOptions): Promise<{ results: ImagePrediction[]; timing: PredictTiming }> {
+/** A picture that could not be read: it is left out of the results, and counted. */
+export interface SkippedImage {
+  file: string;
+  reason: string;
+}
+
+/** A batch to run: positions in `files` and how to make their input. */
+interface PlannedBatch {
+  indices: number[];
+  load: () => Promise<{ batch: InputBatch; skipped: SkippedImage[]; kept: number[] }>;
+}
+
+/** Decodes the pictures of a batch; unreadable ones are reported (or thrown, when strict). */
+async function decodeAll(files: string[], indices: number[], strict: boolean) {
+  const images: RgbImage[] = [];
+  const kept: number[] = [];
+  const skipped: SkippedImage[] = [];
+  const decoded = await Promise.all(indices.map((i) => decodePicture(files[i]).then((im) => im, (e: Error) => e)));
+  decoded.forEach((d, k) => {
+    if (d instanceof Error) {
+      if (strict) throw d;
+      skipped.push({ file: files[indices[k]], reason: d.message });
+    } else {
+      images.push(d);
+      kept.push(indices[k]);
+    }
+  });
+  return { images, kept, skipped };
+}
+
+/** The batches of a run, per preprocessing: stretch and letterbox in input order, validation in rect order. */
+async function planBatches(files: string[], opts: PredictOptions, skipped: SkippedImage[]): Promise<PlannedBatch[]> {
   const imgsz = opts.imgsz ?? 640;
-  const mode = opts.resize ?? 'stretch';
   const bs = Math.max(1, opts.batch ?? 8);
-  const results: ImagePrediction[] = [];
+  const strict = opts.strict ?? false;
+  const chunks = (idx: number[]) => Array.from({ length: Math.ceil(idx.length / bs) }, (_, k) => idx.slice(k * bs, (k + 1) * bs));
+  const all = files.map((_, i) => i);
+  if (opts.val) {
+    // Aspect ratios from the headers (EXIF-oriented), as ultralytics reads them to sort its rect batches.
+    const sizes = await Promise.all(files.map((f) => orientedSize(f).then((s) => s, (e: Error) => e)));
+    const ok: number[] = [];
+    sizes.forEach((s, i) => {
+      if (!(s instanceof Error)) return ok.push(i);
+      const reason = `cannot read the image size (${s.message})`;
+      if (strict) throw new Error(`${files[i]}: ${reason}`);
+      skipped.push({ file: files[i], reason });
+    });
+    const plan = valBatchPlan(ok.map((i) => sizes[i] as { width: number; height: number }), bs, imgsz, opts.val.rect);
+    return plan.map((b) => {
+      const indices = b.indices.map((k) => ok[k]);
+      return {
+        indices,
+        load: async () => {
+          const d = await decodeAll(files, indices, strict);
+          return { batch: valBatch(d.images, imgsz, b.shape), skipped: d.skipped, kept: d.kept };
+        },
+      };
+    });
+  }
+  if ((opts.resize ?? 'letterbox') === 'letterbox') {
+    return chunks(all).map((indices) => ({
+      indices,
+      load: async () => {
+        const d = await decodeAll(files, indices, strict);
+        return { batch: predictBatch(d.images, imgsz), skipped: d.skipped, kept: d.kept };
+      },
+    }));
+  }
+  return chunks(all).map((indices) => ({
+    indices,
+    load: async () => {
+      const got = await Promise.all(indices.map((i) => prepareImage(files[i], imgsz, 'stretch').then((p) => p, (e: Error) => e)));
+      const kept: number[] = [];
+      const sk: SkippedImage[] = [];
+      const ready: PreparedImage[] = [];
+      got.forEach((g, k) => {
+        if (g instanceof Error) {
+          if (strict) throw g;
+          sk.push({ file: files[indices[k]], reason: g.message });
+        } else {
+          ready.push(g);
+          kept.push(indices[k]);
+        }
+      });
+      const data = new Float32Array(ready.length * imgsz * imgsz * 3);
+      ready.forEach((p, i) => data.set(p.data, i * imgsz * imgsz * 3));
+      return { batch: { data, height: imgsz, width: imgsz, transforms: ready.map((p) => p.transform) }, skipped: sk, kept };
+    },
+  }));
+}
+
+/**
+ * Predicts on a list of image files; results come back in input order, without the pictures that could not
+ * be read (listed in `skipped`; `strict` makes the first one an error instead).
+ */
+export async function predictImages(files: string[], opts: PredictOptions): Promise<{ results: ImagePrediction[]; skipped: SkippedImage[]; timing: PredictTiming }> {
   const sec = { preprocess: 0, inference: 0, postprocess: 0, total: 0 };
   const t0 = performance.now();
+  const skipped: SkippedImage[] = [];
+  const plan = await planBatches(files, opts, skipped);
+  const byIndex = new Map<number, ImagePrediction>();
+  let done = skipped.length;
   // Decoding the next batch overlaps the current inference.
-  const load = (start: number) => Promise.all(files.slice(start, start + bs).map((f) => prepareImage(f, imgsz, mode)));
-  let next = files.length ? load(0) : null;
-  for (let start = 0; start < files.length; start += bs) {
+  let next = plan.length ? plan[0].load() : null;
+  for (let k = 0; k < plan.length; k++) {
     const tp = performance.now();
-    const prepared = await next!;
+    const { batch, skipped: sk, kept } = await next!;
     sec.preprocess += (performance.now() - tp) / 1000;
-    next = start + bs < files.length ? load(start + bs) : null;
+    next = k + 1 < plan.length ? plan[k + 1].load() : null;
+    skipped.push(...sk);
+    done += sk.length;
+    const B = kept.length;
+    if (B > 0) {
+      const ti = performance.now();
+      const x = tf.tensor4d(batch.data, [B, batch.height, batch.width, 3]);
+      let y: tf.Tensor3D;
+      try {
+        y = opts.predictFn(x);
+      } finally {
+        x.dispose();
+      }
+      const [b, ch, A] = y.shape;
+      const raw = (await y.data()) as Float32Array;
+      y.dispose();
+      sec.inference += (performance.now() - ti) / 1000;
+      if (b !== B || ch !== 4 + opts.nc) throw new Error(`predict: the model returned [${b}, ${ch}, ${A}], expected [${B}, ${4 + opts.nc}, anchors]`);
 
-    const ti = performance.now();
-    const B = prepared.length;
-    const input = new Float32Array(B * imgsz * imgsz * 3);
-    prepared.forEach((p, i) => input.set(p.data, i * imgsz * imgsz * 3));
-    const x = tf.tensor4d(input, [B, imgsz, imgsz, 3]);
-    let y: tf.Tensor3D;
-    try {
-      y = opts.predictFn(x);
-    } finally {
-      x.dispose();
+      const tq = performance.now();
+      const dets = nonMaxSuppression(raw, B, opts.nc, A, opts);
+      dets.forEach((d, i) => {
+        const t = batch.transforms[i];
+        byIndex.set(kept[i], { ...d, boxes: inputToOriginalXyxy(d.boxes, t), file: files[kept[i]], width: t.width0, height: t.height0, transform: t });
+      });
+      sec.postprocess += (performance.now() - tq) / 1000;
+      done += B;
     }
-    const [b, ch, A] = y.shape;
-    const raw = (await y.data()) as Float32Array;
-    y.dispose();
-    sec.inference += (performance.now() - ti) / 1000;
-    if (b !== B || ch !== 4 + opts.nc) throw new Error(`predict: the model returned [${y.shape}], expected [${B}, ${4 + opts.nc}, anchors]`);
-
-    const tq = performance.now();
-    const dets = nonMaxSuppression(raw, B, opts.nc, A, opts);
-    dets.forEach((d, i) => {
-      const t = prepared[i].transform;
-      results.push({ ...d, boxes: inputToOriginalXyxy(d.boxes, t), file: files[start + i], width: t.width0, height: t.height0, transform: t });
-    });
-    sec.postprocess += (performance.now() - tq) / 1000;
-    opts.onProgress?.(Math.min(start + bs, files.length), files.length);
+    opts.onProgress?.(done, files.length);
   }
+  const results = files.map((_, i) => byIndex.get(i)).filter((r): r is ImagePrediction => r !== undefined);
+  const order = new Map(files.map((f, i) => [f, i]));
+  skipped.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
   sec.total = (performance.now() - t0) / 1000;
-  return { results, timing: { images: files.length, seconds: sec, imagesPerSecond: sec.total > 0 ? files.length / sec.total : 0 } };
+  return { results, skipped, timing: { images: results.length, seconds: sec, imagesPerSecond: sec.total > 0 ? results.length / sec.total : 0 } };
 }
 
 const IMAGE_EXT = /\.(jpe?g|png|bmp|webp|tiff?)$/i;
@@ -122,7 +229,7 @@ export interface FolderOutputs {
 
 /** Predicts over files and writes the chosen outputs into `dir` (created by the caller, e.g. runDir()). */
 export async function predictFolder(files: string[], dir: string, opts: PredictOptions & FolderOutputs) {
-  const { results, timing } = await predictImages(files, opts);
+  const { results, skipped, timing } = await predictImages(files, opts);
   const coco: CocoResult[] = [];
   const names = new Set<string>();
   for (const r of results) {
@@ -137,5 +244,5 @@ export async function predictFolder(files: string[], dir: string, opts: PredictO
     }
   }
   if (opts.saveJson) writeAtomic(path.join(dir, 'predictions.json'), JSON.stringify(coco));
-  return { results, timing, coco };
+  return { results, skipped, timing, coco };
 }

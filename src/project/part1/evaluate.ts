@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import { readYoloDataset, YoloSplit, DataYaml } from '../data/yolo-dataset';
-import { yoloToXyxy } from '../eval/boxes';
 import { cocoEvaluate, CocoEvalResult, readCocoGt } from '../eval/coco';
 import type { CocoGt, CocoResult } from '../eval/coco';
 import { drawDetections } from '../eval/draw';
 import { loadYolo } from '../model/load';
 import type { Detections } from '../eval/nms';
 import { cocoResults } from '../eval/outputs';
-import { ImagePrediction, predictImages } from '../eval/predict';
-import { ValidationResult, Validator, VAL_NMS } from '../eval/validator';
+import type { ImagePrediction, SkippedImage } from '../eval/predict';
+import { validateImages } from '../eval/validate-images';
+import type { ValidationResult } from '../eval/validator';
 import { createProgress } from '../../notebook/display/progress';
 import { confusionFigure, PlotlyFigure } from '../eval/plots';
 import { tileImages } from './dataset';
@@ -17,6 +17,8 @@ export interface SplitEvaluation {
   split: YoloSplit;
   data: DataYaml;
   predictions: ImagePrediction[];
+  /** Pictures that could not be read (left out of the metrics). */
+  skipped: SkippedImage[];
   validation: ValidationResult;
   /** Detections in COCO results form (category ids from data.yaml's mapping, image ids from the split's COCO file). */
   coco: CocoResult[];
@@ -46,21 +48,14 @@ export async function evaluateSplit(weights: string, dataYaml: string, split: Yo
     throw new Error(`${weights}: nc ${nc}, but ${dataYaml} has nc ${data.nc}`);
   }
   const bar = createProgress({ total: images.length, label: `predict ${split}`, unit: 'img' });
-  let pred;
+  let run;
   try {
-    pred = await predictImages(images.map((im) => im.imagePath), {
-      predictFn: (x) => model.predict(x), nc, imgsz: o.imgsz, resize: 'letterbox', batch: o.batch, ...VAL_NMS,
-      onProgress: (d) => bar.update(d),
-    });
+    run = await validateImages(model, images, data.names, { imgsz: o.imgsz, batch: o.batch, onProgress: (d) => bar.update(d) });
   } finally {
     bar.done();
     model.dispose();
   }
-  const v = new Validator(nc, data.names);
-  pred.results.forEach((r, i) => {
-    const flat = images[i].labels.flatMap((l) => [l.cx, l.cy, l.w, l.h]);
-    v.update(r, { boxes: yoloToXyxy(flat, r.width, r.height), classes: images[i].labels.map((l) => l.cls) });
-  });
+  const pred = { results: run.predictions, timing: run.timing };
   const ids = imageIds(o.gt);
   const coco: CocoResult[] = [];
   for (const r of pred.results) {
@@ -69,7 +64,7 @@ export async function evaluateSplit(weights: string, dataYaml: string, split: Yo
     // The id comes from the COCO file, so it is numeric, as pycocotools' results need.
     for (const d of cocoResults(r, id, data.mapping.indexToCategoryId)) coco.push({ ...d, image_id: id });
   }
-  return { split, data, predictions: pred.results, validation: v.result(), coco, imagesPerSecond: pred.timing.imagesPerSecond };
+  return { split, data, predictions: pred.results, skipped: run.skipped, validation: run.validation, coco, imagesPerSecond: pred.timing.imagesPerSecond };
 }
 
 /** Detections above `conf` (ultralytics' predict default 0.25): what a user sees drawn. */

@@ -34,6 +34,8 @@ export interface TrainArgs {
   cache: boolean;
   /** Validate every epoch (always on the last). */
   val: boolean;
+  /** Validation in ultralytics' rect batches (sorted by aspect ratio, pad 0.5); false: square imgsz inputs. */
+  rect: boolean;
   conf: number; // 0.001 for validation
   iou: number; // 0.7
   maxDet: number; // 300
@@ -70,6 +72,7 @@ export const DEFAULT_TRAIN_ARGS: Omit<TrainArgs, 'data'> = {
   augment: DEFAULT_AUGMENT,
   cache: true,
   val: true,
+  rect: true,
   conf: 0.001,
   iou: 0.7,
   maxDet: 300,

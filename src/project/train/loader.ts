@@ -1,9 +1,9 @@
-import sharp from 'sharp';
+import { decodeLikeCv2 } from '../data/cv-decode';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './rng';
 import { Boxes, RgbImage, Sample } from './augment/image';
 import { resizeLongSide } from './augment/letterbox';
-import { AugmentHyp, letterboxSample } from './augment/pipeline';
+import { AugmentHyp } from './augment/pipeline';
 import { assembleBatch, BatchPlan, collatePixels, SamplePlan } from './batch-assembly';
 
 /** One image of a YOLO split, labels normalised cx, cy, w, h (the YOLO txt format). */
@@ -21,16 +21,8 @@ export interface Batch {
   indices: number[];
 }
 
-/** Decodes to RGB bytes, applying the EXIF orientation (as cv2.imread does for ultralytics). */
-export async function decodeRgb(file: string): Promise<RgbImage> {
-  try {
-    const { data, info } = await sharp(file).rotate().removeAlpha().toColorspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    if (info.channels !== 3) throw new Error(`${info.channels} channels`);
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height };
-  } catch (e) {
-    throw new Error(`${file}: cannot decode image (${(e as Error).message})`);
-  }
-}
+/** Decodes to RGB bytes as cv2.imread does for ultralytics (EXIF orientation applied, ICC profiles ignored). */
+export const decodeRgb = decodeLikeCv2;
 
 function labelsToBoxes(l: LabeledImage['labels'], w: number, h: number): Boxes {
   const xyxy = new Float32Array(l.length * 4);
@@ -51,8 +43,11 @@ export class ImageCache {
   private readonly cache = new Map<number, Sample>();
   private readonly pending = new Map<number, Promise<Sample | undefined>>();
   readonly failed = new Map<number, string>();
+  /** Each decoded picture's own (EXIF-oriented) size, before load_image resized it. */
+  readonly originalSizes = new Map<number, { width: number; height: number }>();
 
-  constructor(readonly items: LabeledImage[], readonly imgsz: number, readonly keep = true) {}
+  /** `augment` false (validation): shrink with INTER_AREA, as ultralytics' load_image does without augmentation. */
+  constructor(readonly items: LabeledImage[], readonly imgsz: number, readonly keep = true, readonly augment = true) {}
 
   get size(): number {
     return this.items.length;
@@ -67,7 +62,8 @@ export class ImageCache {
     const it = this.items[i];
     try {
       const img = await decodeRgb(it.imagePath);
-      const s = resizeLongSide(img, labelsToBoxes(it.labels, img.width, img.height), this.imgsz);
+      this.originalSizes.set(i, { width: img.width, height: img.height });
+      const s = resizeLongSide(img, labelsToBoxes(it.labels, img.width, img.height), this.imgsz, this.augment);
       if (this.keep) this.cache.set(i, s);
       return s;
     } catch (e) {
@@ -180,15 +176,3 @@ export class TrainLoader {
   }
 }
 
-/** Validation batches: letterboxed, no augmentation, in file order. */
-export async function makeValBatch(cache: ImageCache, indices: number[]): Promise<Batch | undefined> {
-  const loaded = await Promise.all(indices.map((i) => cache.get(i)));
-  const samples: Sample[] = [];
-  const used: number[] = [];
-  loaded.forEach((s, k) => {
-    if (!s) return;
-    samples.push(letterboxSample(s, cache.imgsz));
-    used.push(indices[k]);
-  });
-  return samples.length ? collate(samples, cache.imgsz, used) : undefined;
-}

@@ -109,7 +109,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   log(`train: ${runDir} | yolov8${scale} nc=${nc} imgsz=${args.imgsz} batch=${args.batch} epochs=${args.epochs} | backend ${choice.name} | ${trainItems.length} train, ${valItems.length} val images`);
 
   const trainCache = new ImageCache(trainItems, args.imgsz, args.cache);
-  const valCache = new ImageCache(valItems, args.imgsz, args.cache);
+  const valCache = new ImageCache(valItems, args.imgsz, args.cache, false);
   // With a RAM cache (ultralytics cache=ram), decoding starts now, in libvips' threads, while the model
   // and optimizer are built; the epochs then find most images ready.
   if (args.cache) {
@@ -267,7 +267,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
       const tVal = Date.now();
       if ((args.val || isLast) && valItems.length > 0) {
         const vbar = progress(valItems.length, '  val');
-        metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
+        metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch * 2, rect: args.rect, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
         vbar.done();
       }
       timing.val += (Date.now() - tVal) / 1000;

@@ -2,9 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { detectionLoss } from '../loss';
 import { decodeHeads } from '../model/decode';
 import type { YoloModel } from '../model/yolo';
+import { inputToOriginalXyxy } from '../eval/frame';
+import { placeInto, valBatchPlan } from '../eval/letterbox-batch';
+import { letterboxPlacement, valTransform } from '../eval/letterbox-geometry';
 import { Detections, nonMaxSuppression } from '../eval/nms';
 import { ValidationResult, Validator, VAL_NMS } from '../eval/validator';
-import { ImageCache, makeValBatch } from './loader';
+import type { Sample } from './augment/image';
+import type { ImageCache } from './loader';
 
 export interface EpochMetrics {
   precision: number;
@@ -22,16 +26,17 @@ export interface EpochMetrics {
 }
 
 /**
- * One validation pass as ultralytics' DetectionValidator during training: eval-mode forward on
- * letterboxed images, val losses from the same head maps, NMS at conf 0.001 / IoU 0.7 (multi-label),
- * then the eval module's Validator (matching at IoU 0.50:0.95, 101-point AP). Boxes are compared in the
- * letterboxed input frame: a letterbox scales uniformly, so IoUs equal those of the original frame.
+ * One validation pass as ultralytics' DetectionValidator during training: the cache holds load_image's output
+ * (INTER_AREA when shrinking); pictures go in rect batches (sorted by aspect ratio, pad 0.5; `rect` false: square),
+ * letterboxed without scaleup; eval-mode forward, val losses from the same head maps, NMS at conf 0.001 / IoU 0.7
+ * (multi-label), then predictions and labels both taken back to the original frame through ratio_pad, as
+ * `validateImages` does for `taco val`, and the Validator (IoU 0.50:0.95, 101-point AP).
  */
 export async function validateEpoch(
   model: YoloModel,
   cache: ImageCache,
   names: string[],
-  opts: { batch: number; conf?: number; iou?: number; maxDet?: number; onBatch?: (done: number, total: number) => void },
+  opts: { batch: number; rect?: boolean; conf?: number; iou?: number; maxDet?: number; onBatch?: (done: number, total: number) => void },
 ): Promise<EpochMetrics> {
   const t0 = Date.now();
   const n = cache.size;
@@ -39,25 +44,48 @@ export async function validateEpoch(
   const lossSum: [number, number, number] = [0, 0, 0];
   let batches = 0;
   const nms = { ...VAL_NMS, conf: opts.conf ?? VAL_NMS.conf, iou: opts.iou ?? VAL_NMS.iou, maxDet: opts.maxDet ?? VAL_NMS.maxDet };
-  for (let s = 0; s < n; s += opts.batch) {
-    const idx = Array.from({ length: Math.min(opts.batch, n - s) }, (_, k) => s + k);
-    const b = await makeValBatch(cache, idx);
-    cache.prefetch(Array.from({ length: Math.max(0, Math.min(opts.batch, n - s - opts.batch)) }, (_, k) => s + opts.batch + k));
-    if (!b) continue;
-    const B = b.images.shape[0];
-    const S = b.images.shape[1];
+  // The rect plan needs every picture's aspect ratio first: decode them all (the RAM cache keeps them).
+  const all = await Promise.all(Array.from({ length: n }, (_, i) => cache.get(i)));
+  const ok = all.map((s, i) => (s ? i : -1)).filter((i) => i >= 0);
+  const sizes = ok.map((i) => cache.originalSizes.get(i) ?? { width: all[i]!.image.width, height: all[i]!.image.height });
+  const plan = valBatchPlan(sizes, opts.batch, cache.imgsz, opts.rect ?? true);
+  let done = n - ok.length;
+  for (const pb of plan) {
+    const idx = pb.indices.map((k) => ok[k]);
+    const samples = idx.map((i) => all[i]!);
+    const [H, W] = pb.shape;
+    const B = samples.length;
+    const px = new Float32Array(B * H * W * 3);
+    const places = samples.map((s) => letterboxPlacement(s.image.width, s.image.height, pb.shape, { scaleup: false }));
+    samples.forEach((s, k) => placeInto(px, k, s.image, places[k]));
+    const labels = samples.map((s, k) => labelsInInput(s, places[k]));
+    const targets = { batchIdx: [] as number[], cls: [] as number[], bboxes: [] as number[][] };
+    labels.forEach((xy, b) => {
+      for (let j = 0; j < samples[b].boxes.cls.length; j++) {
+        const [x1, y1, x2, y2] = xy.subarray(j * 4, j * 4 + 4);
+        targets.batchIdx.push(b);
+        targets.cls.push(samples[b].boxes.cls[j]);
+        targets.bboxes.push([(x1 + x2) / 2 / W, (y1 + y2) / 2 / H, (x2 - x1) / W, (y2 - y1) / H]);
+      }
+    });
+    const images = tf.tensor4d(px, [B, H, W, 3]);
     let dets: Detections[] = [];
     tf.tidy(() => {
-      const feats = model.forward(b.images, false);
-      const { items } = detectionLoss(feats, b.targets, { imgsz: [S, S], nc: model.nc, strides: model.strides, valueOnly: true });
+      const feats = model.forward(images, false);
+      const { items } = detectionLoss(feats, targets, { imgsz: [H, W], nc: model.nc, strides: model.strides, valueOnly: true });
       items.forEach((v: number, k: number) => (lossSum[k] += v));
       const pred = decodeHeads(feats, model.strides, model.nc);
       dets = nonMaxSuppression(pred.dataSync() as Float32Array, B, model.nc, pred.shape[2], nms);
     });
-    b.images.dispose();
+    images.dispose();
     batches++;
-    b.samples.forEach((smp, k) => validator.update(dets[k], { boxes: smp.boxes.xyxy, classes: smp.boxes.cls }));
-    opts.onBatch?.(Math.min(s + opts.batch, n), n);
+    samples.forEach((s, k) => {
+      const size = sizes[pb.indices[k]];
+      const t = valTransform(size.width, size.height, s.image.height, places[k]);
+      validator.update({ ...dets[k], boxes: inputToOriginalXyxy(dets[k].boxes, t) }, { boxes: inputToOriginalXyxy(labels[k], t), classes: s.boxes.cls });
+    });
+    done += B;
+    opts.onBatch?.(done, n);
   }
   const result = validator.result();
   const m = result.metrics;
@@ -74,4 +102,17 @@ export async function validateEpoch(
     seconds: (Date.now() - t0) / 1000,
     result,
   };
+}
+
+/** A sample's boxes (pixels of the load_image frame) placed in the letterboxed input as LetterBox places labels. */
+function labelsInInput(s: Sample, p: ReturnType<typeof letterboxPlacement>): Float32Array {
+  const r = p.resizedWidth / s.image.width;
+  const halfW = (p.inputWidth - p.resizedWidth) / 2;
+  const halfH = (p.inputHeight - p.resizedHeight) / 2;
+  const out = new Float32Array(s.boxes.xyxy.length);
+  for (let i = 0; i < out.length; i += 2) {
+    out[i] = s.boxes.xyxy[i] * r + halfW;
+    out[i + 1] = s.boxes.xyxy[i + 1] * r + halfH;
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
-import { Boxes, RgbImage, filledImage, resizeBilinear } from './image';
+import { cvResize } from '../../data/cv-resize';
+import { Boxes, RgbImage, filledImage } from './image';
 
 export interface LetterboxInfo {
   /** Scale applied to the original image (same for x and y). */
@@ -16,7 +17,7 @@ export function letterbox(img: RgbImage, size: number): { image: RgbImage; info:
   const ratio = Math.min(size / img.width, size / img.height);
   const nw = Math.round(img.width * ratio);
   const nh = Math.round(img.height * ratio);
-  const resized = resizeBilinear(img, nw, nh);
+  const resized = nw === img.width && nh === img.height ? img : cvResize(img, nw, nh, 'linear');
   const dw = (size - nw) / 2;
   const dh = (size - nh) / 2;
   // ultralytics: top = round(dh - 0.1), left = round(dw - 0.1)
@@ -38,8 +39,11 @@ export function letterboxBoxes(b: Boxes, info: LetterboxInfo): Boxes {
   return { xyxy, cls: b.cls.slice() };
 }
 
-/** Resize so that the long side is `size` (ultralytics load_image), boxes scaled with it. */
-export function resizeLongSide(img: RgbImage, b: Boxes, size: number): { image: RgbImage; boxes: Boxes } {
+/**
+ * Resize so that the long side is `size` (ultralytics load_image), boxes scaled with it: OpenCV's INTER_LINEAR
+ * when augmenting (training) or enlarging, INTER_AREA when shrinking for validation (`augment` false).
+ */
+export function resizeLongSide(img: RgbImage, b: Boxes, size: number, augment = true): { image: RgbImage; boxes: Boxes } {
   const r = size / Math.max(img.width, img.height);
   if (r === 1) return { image: img, boxes: b };
   const w = Math.min(Math.ceil(img.width * r), size);
@@ -53,5 +57,5 @@ export function resizeLongSide(img: RgbImage, b: Boxes, size: number): { image: 
     xyxy[i + 2] = b.xyxy[i + 2] * sx;
     xyxy[i + 3] = b.xyxy[i + 3] * sy;
   }
-  return { image: resizeBilinear(img, w, h), boxes: { xyxy, cls: b.cls.slice() } };
+  return { image: cvResize(img, w, h, augment || r > 1 ? 'linear' : 'area'), boxes: { xyxy, cls: b.cls.slice() } };
 }

@@ -39,9 +39,3 @@ export function augmentSample(index: number, n: number, getSample: (i: number) =
   smp = { image: randomHsv(smp.image, { h: hyp.hsvH, s: hyp.hsvS, v: hyp.hsvV }, rng), boxes: smp.boxes };
   return randomFlipLR(smp, hyp.fliplr, rng);
 }
-
-/** Validation preprocessing: letterbox only, no randomness. */
-export function letterboxSample(smp: Sample, imgsz: number): Sample {
-  const lb = letterbox(smp.image, imgsz);
-  return { image: lb.image, boxes: letterboxBoxes(smp.boxes, lb.info) };
-}

@@ -1,0 +1,83 @@
+/**
+ * Model inputs made as ultralytics 8.0.200 makes them, pixel for pixel:
+ * - predict (`BasePredictor.pre_transform`): each picture letterboxed straight from its decoded pixels with
+ *   INTER_LINEAR; `auto` (pad to a multiple of 32 only) when every picture of the batch has the same shape,
+ *   else the square imgsz x imgsz frame;
+ * - validation (`YOLODataset` in val mode): `load_image` first (long side to imgsz, INTER_AREA when shrinking,
+ *   INTER_LINEAR when enlarging), then LetterBox with scaleup off into the batch's shape (rect batches, or square).
+ * Pixels: RGB, /255, padding grey 114, NHWC float32.
+ */
+
+import { decodeRgb } from '../train/loader';
+import type { RgbImage } from '../train/augment/image';
+import { cvResize } from '../data/cv-resize';
+import type { FrameTransform } from './frame';
+import { LetterboxPlacement, RectBatch, letterboxPlacement, loadImageSize, predictTransform, rectBatches, valTransform } from './letterbox-geometry';
+
+export interface InputBatch {
+  /** [B, H, W, 3] 0..1 */
+  data: Float32Array;
+  height: number;
+  width: number;
+  transforms: FrameTransform[];
+}
+
+const PAD = 114 / 255;
+
+/** Writes `img` resized to the placement's inner size, padded with grey, into `out` at image slot `slot`. */
+export function placeInto(out: Float32Array, slot: number, img: RgbImage, p: LetterboxPlacement): void {
+  const inner = img.width === p.resizedWidth && img.height === p.resizedHeight ? img : cvResize(img, p.resizedWidth, p.resizedHeight, 'linear');
+  const W = p.inputWidth;
+  const base = slot * p.inputHeight * W * 3;
+  out.fill(PAD, base, base + p.inputHeight * W * 3);
+  const src = inner.data;
+  const rowLen = inner.width * 3;
+  for (let y = 0; y < inner.height; y++) {
+    let o = base + ((y + p.top) * W + p.left) * 3;
+    const s0 = y * rowLen;
+    for (let i = 0; i < rowLen; i++) out[o++] = src[s0 + i] / 255;
+  }
+}
+
+function sameShapes(images: RgbImage[]): boolean {
+  return images.every((im) => im.width === images[0].width && im.height === images[0].height);
+}
+
+/** ultralytics predict's batch: LetterBox(imgsz, auto = same shapes, scaleup on, stride 32). */
+export function predictBatch(images: RgbImage[], imgsz: number, stride = 32): InputBatch {
+  const auto = sameShapes(images);
+  const places = images.map((im) => letterboxPlacement(im.width, im.height, [imgsz, imgsz], { auto, stride }));
+  const { inputHeight: height, inputWidth: width } = places[0];
+  const data = new Float32Array(images.length * height * width * 3);
+  images.forEach((im, i) => placeInto(data, i, im, places[i]));
+  return { data, height, width, transforms: images.map((im, i) => predictTransform(im.width, im.height, places[i])) };
+}
+
+/** load_image: the long side to imgsz (INTER_AREA shrinking, INTER_LINEAR enlarging), for validation. */
+export function loadImageResize(img: RgbImage, imgsz: number): RgbImage {
+  const s = loadImageSize(img.width, img.height, imgsz);
+  return s.interpolation === 'none' ? img : cvResize(img, s.width, s.height, s.interpolation);
+}
+
+/** ultralytics validation's batch of one shape [H, W]: load_image, then LetterBox(shape, scaleup off), centred. */
+export function valBatch(images: RgbImage[], imgsz: number, shape: [number, number]): InputBatch {
+  const loaded = images.map((im) => loadImageResize(im, imgsz));
+  const places = loaded.map((im) => letterboxPlacement(im.width, im.height, shape, { scaleup: false }));
+  const [height, width] = shape;
+  const data = new Float32Array(images.length * height * width * 3);
+  loaded.forEach((im, i) => placeInto(data, i, im, places[i]));
+  return { data, height, width, transforms: images.map((im, i) => valTransform(im.width, im.height, loaded[i].height, places[i])) };
+}
+
+/** Validation batches over pictures of these (EXIF-oriented) sizes: rect (sorted by aspect, pad 0.5) or square, in order. */
+export function valBatchPlan(sizes: { width: number; height: number }[], batch: number, imgsz: number, rect: boolean): RectBatch[] {
+  if (rect) return rectBatches(sizes, batch, imgsz);
+  const out: RectBatch[] = [];
+  for (let s = 0; s < sizes.length; s += batch) {
+    out.push({ indices: Array.from({ length: Math.min(batch, sizes.length - s) }, (_, k) => s + k), shape: [imgsz, imgsz] });
+  }
+  return out;
+}
+
+/** Decodes a picture as cv2.imread does (EXIF orientation applied), as RGB. */
+export const decodePicture = decodeRgb;

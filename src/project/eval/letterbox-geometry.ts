@@ -1,0 +1,118 @@
+/**
+ * ultralytics 8.0.200's letterbox geometry, as numbers only (no pixels):
+ * - `LetterBox.__call__` (data/augment.py): r = min(H/h, W/w), capped at 1 when scaleup is off;
+ *   unpad = (round(w·r), round(h·r)); dw, dh = W − unpad_w, H − unpad_h, reduced mod stride when auto;
+ *   halved when centred; top = round(dh − 0.1), left = round(dw − 0.1) (Python's round: half to even).
+ * - `scale_boxes` (utils/ops.py) without ratio_pad (predict): gain = min(H/h0, W/w0),
+ *   pad = (round((W − w0·gain)/2 − 0.1), round((H − h0·gain)/2 − 0.1)); with ratio_pad (validation):
+ *   gain = ratio_pad[0][0] (the height ratio of load_image) and pad = ratio_pad[1] (LetterBox's left, top).
+ * - `BaseDataset.load_image` (data/base.py): r = imgsz / max(h0, w0); when r ≠ 1 the image becomes
+ *   (min(ceil(w0·r), imgsz), min(ceil(h0·r), imgsz)), INTER_AREA when shrinking without augmentation, else INTER_LINEAR.
+ */
+
+import { FrameTransform, roundHalfEven } from './frame';
+import { numpyArgsort } from './numpy-argsort';
+
+export interface LetterboxOptions {
+  /** Pad only to the next multiple of `stride` (predict on one picture, or pictures of one shape). */
+  auto?: boolean;
+  /** Enlarge small images (predict); validation turns it off. */
+  scaleup?: boolean;
+  stride?: number;
+  /** Split the padding around the image (default) instead of padding bottom-right. */
+  center?: boolean;
+}
+
+/** Where an image of w x h lands in a letterboxed input. */
+export interface LetterboxPlacement {
+  /** The input's size (smaller than the requested shape when `auto`). */
+  inputWidth: number;
+  inputHeight: number;
+  /** The resized image inside it (before padding). */
+  resizedWidth: number;
+  resizedHeight: number;
+  /** Grey padding left and top, in input pixels. */
+  left: number;
+  top: number;
+}
+
+/** LetterBox's placement of a w x h image into `shape` = [height, width]. */
+export function letterboxPlacement(w: number, h: number, [H, W]: [number, number], o: LetterboxOptions = {}): LetterboxPlacement {
+  if (!(w > 0 && h > 0)) throw new Error(`image size must be positive, got ${w}x${h}`);
+  const stride = o.stride ?? 32;
+  let r = Math.min(H / h, W / w);
+  if (o.scaleup === false) r = Math.min(r, 1);
+  const resizedWidth = roundHalfEven(w * r);
+  const resizedHeight = roundHalfEven(h * r);
+  let dw = W - resizedWidth;
+  let dh = H - resizedHeight;
+  if (o.auto) {
+    // np.mod of a non-negative int: the padding that reaches the next multiple of stride.
+    dw = ((dw % stride) + stride) % stride;
+    dh = ((dh % stride) + stride) % stride;
+  }
+  const center = o.center ?? true;
+  const inputWidth = resizedWidth + dw;
+  const inputHeight = resizedHeight + dh;
+  const left = center ? roundHalfEven(dw / 2 - 0.1) : 0;
+  const top = center ? roundHalfEven(dh / 2 - 0.1) : 0;
+  return { inputWidth, inputHeight, resizedWidth, resizedHeight, left, top };
+}
+
+/** Box mapping of ultralytics' predict (`scale_boxes` without ratio_pad) for an original w0 x h0 image. */
+export function predictTransform(w0: number, h0: number, p: LetterboxPlacement): FrameTransform {
+  const gain = Math.min(p.inputHeight / h0, p.inputWidth / w0);
+  return {
+    mode: 'letterbox', width0: w0, height0: h0, inputWidth: p.inputWidth, inputHeight: p.inputHeight,
+    resizedWidth: p.resizedWidth, resizedHeight: p.resizedHeight, gainX: gain, gainY: gain,
+    padX: roundHalfEven((p.inputWidth - w0 * gain) / 2 - 0.1), padY: roundHalfEven((p.inputHeight - h0 * gain) / 2 - 0.1),
+  };
+}
+
+/** load_image's size for a w0 x h0 picture at imgsz (unchanged when its long side already is imgsz). */
+export function loadImageSize(w0: number, h0: number, imgsz: number): { width: number; height: number; interpolation: 'area' | 'linear' | 'none' } {
+  const r = imgsz / Math.max(w0, h0);
+  if (r === 1) return { width: w0, height: h0, interpolation: 'none' };
+  return { width: Math.min(Math.ceil(w0 * r), imgsz), height: Math.min(Math.ceil(h0 * r), imgsz), interpolation: r > 1 ? 'linear' : 'area' };
+}
+
+/**
+ * Box mapping of ultralytics' validation (`scale_boxes` with ratio_pad): load_image took w0 x h0 to w1 x h1,
+ * then LetterBox (scaleup off) placed it with `p`. Both axes use the height ratio h1/h0, as ultralytics does.
+ */
+export function valTransform(w0: number, h0: number, h1: number, p: LetterboxPlacement): FrameTransform {
+  const gain = h1 / h0;
+  return {
+    mode: 'letterbox', width0: w0, height0: h0, inputWidth: p.inputWidth, inputHeight: p.inputHeight,
+    resizedWidth: p.resizedWidth, resizedHeight: p.resizedHeight, gainX: gain, gainY: gain, padX: p.left, padY: p.top,
+  };
+}
+
+/** One batch of ultralytics' rect validation: dataset positions and the shared input shape [height, width]. */
+export interface RectBatch {
+  indices: number[];
+  shape: [number, number];
+}
+
+/**
+ * `BaseDataset.set_rectangle`: images sorted by aspect ratio h/w, cut into batches, each batch's shape
+ * ceil(s · imgsz / stride + pad) · stride with s = [max ar, 1] (all wide), [1, 1/min ar] (all tall) or [1, 1].
+ * The order is numpy's argsort's, ties included: among pictures of equal ratio it decides which batch, so which
+ * padded shape, each one gets.
+ */
+export function rectBatches(sizes: { width: number; height: number }[], batch: number, imgsz: number, stride = 32, pad = 0.5): RectBatch[] {
+  const ar = sizes.map((s) => s.height / s.width);
+  const order = numpyArgsort(ar);
+  const out: RectBatch[] = [];
+  for (let s = 0; s < order.length; s += batch) {
+    const indices = order.slice(s, s + batch);
+    const ars = indices.map((i) => ar[i]);
+    const mini = Math.min(...ars);
+    const maxi = Math.max(...ars);
+    const shape: [number, number] = maxi < 1 ? [maxi, 1] : mini > 1 ? [1, 1 / mini] : [1, 1];
+    // float64 throughout, as numpy computes it (ar = h / w of integer shapes).
+    const side = (x: number) => Math.ceil((x * imgsz) / stride + pad) * stride;
+    out.push({ indices, shape: [side(shape[0]), side(shape[1])] });
+  }
+  return out;
+}
