@@ -33,10 +33,13 @@ export function register(bench: Command): void {
       }
       const rows = r.rows.map((x) => ({
         file: x.synthetic ? x.file : path.basename(x.file), MB: +(x.bytes / 1e6).toFixed(1), tensors: x.tensors,
-        'read ms': +x.read_ms.toFixed(1), 'parse ms': +x.parse_ms.toFixed(1), 'total ms': +x.total_ms.toFixed(1), 'min ms': +x.min_total_ms.toFixed(1), 'MB/s': Math.round(x.mb_per_s),
+        'read ms': +x.read_ms.toFixed(1), 'parse ms': +x.parse_ms.toFixed(1), 'total ms': +x.total_ms.toFixed(1), 'min ms': +x.min_total_ms.toFixed(1), 'cpu ms': +x.cpu_ms.toFixed(1), 'MB/s': Math.round(x.mb_per_s),
       }));
       console.table(rows);
-      if (r.ms_per_mb_synthetic.length > 1) console.log(`synthetic ms per MB, small to large: ${r.ms_per_mb_synthetic.map((v) => v.toFixed(2)).join(', ')} (equal = linear)`);
+      if (r.ms_per_mb_synthetic.length > 1) {
+        const f = (v: number[]): string => v.map((x) => x.toFixed(2)).join(', ');
+        console.log(`synthetic checkpoints, ms per MB from small to large: wall ${f(r.ms_per_mb_synthetic)}; cpu ${f(r.cpu_ms_per_mb_synthetic)} (equal = linear)`);
+      }
       console.log(`median of ${repeat} loads after a warm-up; node ${r.node}, ${r.cpus} cores, load ${r.loadavg.toFixed(1)}`);
     });
 }
