@@ -1,6 +1,12 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ScalarGrad, autodiffScalar } from './gan-saturation';
 import { gaussian, mulberry32 } from './rng';
 
-/** Optimization answer 6.3: the backpropagated gradient is a product of Jacobians, ~c^L in the depth L. */
+/**
+ * Optimization answer 6.3: the backpropagated gradient is a product of Jacobians, ~c^L in the depth L.
+ * Each chain's derivative is measured (backpropagation by hand for the orthogonal chain, TF.js autodiff
+ * for the scalar chains) and compared with the product the chain rule predicts.
+ */
 
 /** Random orthogonal n×n matrix (Gram–Schmidt on a Gaussian matrix), rows as Float64Arrays. */
 export function randomOrthogonal(n: number, rand: () => number): Float64Array[] {
@@ -45,15 +51,39 @@ export function orthogonalChain(c: number, depth: number, n = 16, seed = 0): Cha
   return { c, depth, measured: Math.sqrt(v.reduce((s, x) => s + x * x, 0)), predicted: c ** depth };
 }
 
-/** Scalar sigmoid chain x_{l+1} = σ(w x_l): derivative ∏ w·σ'(z_l), bounded by (|w|/4)^L. */
-export function sigmoidChain(w: number, depth: number, x0 = 0): { derivative: number; bound: number } {
+export interface ScalarChain {
+  depth: number;
+  /** d x_L / d x_0 by TF.js autodiff through the whole chain (float32). */
+  measured: number;
+  /** The chain rule's product ∏ w·σ'(z_l) over the forward pass (float64). */
+  predicted: number;
+  /** (|w|/4)^L: the most a chain with σ' ≤ ¼ can pass on. */
+  bound: number;
+}
+
+/** Scalar sigmoid chain x_{l+1} = σ(w x_l) from x_0; `grad` is injectable so a test can break autodiff. */
+export function sigmoidChain(w: number, depth: number, x0 = 0, grad: ScalarGrad = autodiffScalar): ScalarChain {
   let x = x0;
-  let d = 1;
+  let predicted = 1;
   for (let l = 0; l < depth; l++) {
-    const z = w * x;
-    const s = 1 / (1 + Math.exp(-z));
-    d *= w * s * (1 - s);
+    const s = 1 / (1 + Math.exp(-w * x));
+    predicted *= w * s * (1 - s);
     x = s;
   }
-  return { derivative: d, bound: (Math.abs(w) / 4) ** depth };
+  const chain = (a: tf.Tensor): tf.Tensor => {
+    let h = a;
+    for (let l = 0; l < depth; l++) h = tf.sigmoid(tf.mul(w, h));
+    return h;
+  };
+  return { depth, measured: grad(chain, x0), predicted, bound: (Math.abs(w) / 4) ** depth };
+}
+
+/** Linear chain x_{l+1} = c·x_l: autodiff's d x_L / d x_0 against c^L (the exploding example, c = 2). */
+export function linearChain(c: number, depth: number, grad: ScalarGrad = autodiffScalar): { depth: number; measured: number; predicted: number } {
+  const chain = (a: tf.Tensor): tf.Tensor => {
+    let h = a;
+    for (let l = 0; l < depth; l++) h = tf.mul(c, h);
+    return h;
+  };
+  return { depth, measured: grad(chain, 1), predicted: c ** depth };
 }

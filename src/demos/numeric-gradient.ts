@@ -111,3 +111,50 @@ export function corruptW(g: GradCheck, index: number, factor = 1.01): GradCheck 
   autoW[index] *= factor;
   return { ...g, autoW };
 }
+
+export interface ForwardDifferenceFloat32 {
+  delta: number;
+  seeds: number;
+  /** Seed 0: the distinct quotients (multiples of the float32 spacing of L divided by δ). */
+  seed0Quotients: number[];
+  /** Seed 0: float32 spacing of L (2⁻²³ for 1 ≤ L < 2). */
+  seed0Spacing: number;
+  /** Seed 0, worst entry: the true gradient and the relative error there. */
+  seed0Worst: { gradient: number; quotient: number; relErr: number };
+  /** Over the seeds: the smallest and largest worst-entry relative error. */
+  worstRelErr: [number, number];
+}
+
+/** float32 spacing (ulp) of a positive normal number. */
+export function float32Spacing(x: number): number {
+  return 2 ** (Math.floor(Math.log2(Math.abs(x))) - 23);
+}
+
+/**
+ * The seed's forward difference with δ = 1e-6, run in float32: L changes by about g·δ ≈ 1e-7, less than
+ * one float32 spacing of L, so every quotient is 0 or a multiple of spacing/δ, however large the gradient.
+ */
+export function forwardDifferenceFloat32(seeds = 100, delta = 1e-6): ForwardDifferenceFloat32 {
+  let lo = Infinity;
+  let hi = 0;
+  let seed0: Pick<ForwardDifferenceFloat32, 'seed0Quotients' | 'seed0Spacing' | 'seed0Worst'> | undefined;
+  for (let seed = 0; seed < seeds; seed++) {
+    const g = gradientCheck({ scheme: 'forward', delta, seed });
+    const num = [...g.numW, ...g.numB];
+    const auto = [...g.autoW, ...g.autoB];
+    let k = 0;
+    const rel = num.map((v, i) => Math.abs(v - auto[i]) / Math.abs(auto[i]));
+    rel.forEach((r, i) => (r > rel[k] ? (k = i) : 0));
+    lo = Math.min(lo, rel[k]);
+    hi = Math.max(hi, rel[k]);
+    if (seed === 0) {
+      seed0 = {
+        seed0Quotients: [...new Set(num)].sort((a, b) => a - b),
+        seed0Spacing: float32Spacing(g.loss),
+        seed0Worst: { gradient: auto[k], quotient: num[k], relErr: rel[k] },
+      };
+    }
+  }
+  if (!seed0) throw new Error('forwardDifferenceFloat32: seeds must be ≥ 1');
+  return { delta, seeds, ...seed0, worstRelErr: [lo, hi] };
+}

@@ -71,6 +71,25 @@ export function receptiveFieldClosedForm(layers: RfLayer[]): number {
 }
 
 /**
+ * The same RF read top-down: r_{l−1} = s_l(r_l − 1) + k̂_l from r_L = 1, returned as [r_L, …, r_0]
+ * (window sizes in layer l−1 units; r_0 is the RF in input pixels).
+ */
+export function receptiveFieldTopDown(layers: RfLayer[]): number[] {
+  const out = [1];
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const { k, s, d } = params(layers[i]);
+    out.push(s * (out[out.length - 1] - 1) + d * (k - 1) + 1);
+  }
+  return out;
+}
+
+/** The positions in the layer below that unit `index` of `layer` reads: index·s − p + t·d for t < k (may lie in the padding). */
+export function tapPositions(layer: RfLayer, index: number): number[] {
+  const { k, s, p, d } = params(layer);
+  return Array.from({ length: k }, (_, t) => index * s - p + t * d);
+}
+
+/**
  * The exact set of input indices (along one axis) that output unit `index` depends on, walking the
  * layers backwards: it accounts for zero padding (out-of-range taps see no input) and for holes
  * left by dilation. Sorted ascending.
@@ -84,15 +103,9 @@ export function inputSupport(layers: RfLayer[], inputSize: number, index: number
   if (index < 0 || index >= sizes[sizes.length - 1]) throw new Error(`output index ${index} is outside 0..${sizes[sizes.length - 1] - 1}`);
   let set = new Set<number>([index]);
   for (let li = layers.length - 1; li >= 0; li--) {
-    const { k, s, p, d } = params(layers[li]);
     const below = sizes[li];
     const next = new Set<number>();
-    for (const u of set) {
-      for (let t = 0; t < k; t++) {
-        const x = u * s - p + t * d;
-        if (x >= 0 && x < below) next.add(x);
-      }
-    }
+    for (const u of set) for (const x of tapPositions(layers[li], u)) if (x >= 0 && x < below) next.add(x);
     set = next;
   }
   return [...set].sort((x, y) => x - y);

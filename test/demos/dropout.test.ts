@@ -1,7 +1,13 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../src/project/engine/backend';
 import { combinedRate, dropoutExpectation, relDiff, twoDropoutsVsOne } from '../../src/demos/dropout-mc';
-import { dropoutOrderSigmoid } from '../../src/demos/small-proofs';
+import { dropoutOrder } from '../../src/demos/dropout-order';
+
+before(async () => {
+  await initBackend({ backend: 'cpu' });
+});
 
 const inside = (x: number, ci: [number, number]): boolean => ci[0] <= x && x <= ci[1];
 
@@ -31,9 +37,19 @@ test('scaling by 1/(1−p) keeps the expectation; without it the mean is (1−p)
   }
 });
 
-test('dropout before/after: identical for ReLU, not for sigmoid', () => {
-  const r = dropoutOrderSigmoid(0.3, 1, 400_000, 1);
-  assert.equal(r.reluMaxDiff, 0);
-  assert.ok(Math.abs(r.eval - 0.697) < 0.003 && Math.abs(r.after - 0.698) < 0.004, JSON.stringify(r));
-  assert.ok(Math.abs(r.before - 0.668) < 0.004, JSON.stringify(r));
+test('dropout before/after through tf.dropout with one mask: identical for ReLU, not for sigmoid', () => {
+  const before = tf.memory().numTensors;
+  const relu = dropoutOrder('relu', { n: 400_000, seed: 1 });
+  const sig = dropoutOrder('sigmoid', { n: 400_000, seed: 1 });
+  assert.equal(relu.maxDiff, 0);
+  assert.equal(sig.maxDiff, 0.5); // a dropped pre-activation: σ(0) = 0.5 against 0
+  assert.ok(Math.abs(sig.eval - 0.697) < 0.003 && Math.abs(sig.after - 0.697) < 0.004, JSON.stringify(sig));
+  assert.ok(Math.abs(sig.before - 0.668) < 0.004, JSON.stringify(sig));
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('the ReLU identity is measured: independent masks break it', () => {
+  let k = 0;
+  const fresh = dropoutOrder('relu', { n: 10_000, dropout: (x, p) => tf.dropout(x, p, undefined, 100 + k++) });
+  assert.ok(fresh.maxDiff > 1, `independent masks: ${fresh.maxDiff}`);
 });

@@ -1,10 +1,17 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { initBackend } from '../../src/project/engine/backend';
 import { binaryLosses, vectorLosses } from '../../src/demos/l2-vs-ce';
 import { gradientDepthFigure, gradientNormsByDepth, mlpirateParameters } from '../../src/demos/gradient-depth';
-import { orthogonalChain, sigmoidChain } from '../../src/demos/jacobian-product';
-import { heavyBallIterations, ravineRace } from '../../src/demos/newton-vs-momentum';
-import { ganGeneratorGradients, implicitDiff, negElbo, negLogEvidence, posterior } from '../../src/demos/small-proofs';
+import { linearChain, orthogonalChain, sigmoidChain } from '../../src/demos/jacobian-product';
+import { HOMEWORK_RAVINE, heavyBallIterations, newtonIterations, ravineRace } from '../../src/demos/newton-vs-momentum';
+import { implicitDiff } from '../../src/demos/implicit-diff';
+import { elboTable, negElbo, negLogEvidence, posterior } from '../../src/demos/elbo';
+import { discriminatorLoss, ganGeneratorGradients } from '../../src/demos/gan-saturation';
+
+before(async () => {
+  await initBackend({ backend: 'cpu' });
+});
 
 const near = (a: number, b: number, tol: number): boolean => Math.abs(a - b) <= tol;
 
@@ -50,7 +57,12 @@ test('products of Jacobians: c^L measured exactly; sigmoid chain below 0.25^24',
   assert.ok(near(a.measured / a.predicted, 1, 1e-9) && near(a.predicted, 5.15e-3, 1e-5));
   assert.ok(near(b.measured / b.predicted, 1, 1e-9) && near(b.predicted, 117.39, 0.01));
   const s = sigmoidChain(1, 24);
-  assert.ok(s.derivative > 0 && s.derivative <= s.bound && near(s.bound, 3.55e-15, 1e-17));
+  assert.ok(near(s.measured / s.predicted, 1, 1e-4), `autodiff ${s.measured} vs chain rule ${s.predicted}`);
+  assert.ok(s.measured > 0 && s.measured < s.bound && near(s.bound, 3.55e-15, 1e-17));
+  // With |w| > 4 a layer can amplify: the product w·σ' decides, not σ' alone (6·¼ at z = 0).
+  const steep = sigmoidChain(6, 1, 0);
+  assert.ok(near(steep.measured, 1.5, 1e-6) && near(steep.predicted, 1.5, 1e-12));
+  assert.deepEqual(linearChain(2, 24), { depth: 24, measured: 2 ** 24, predicted: 2 ** 24 });
 });
 
 test('ravine f = ½(x² + 100y²): Newton 1 step, momentum 83 (optimal) / 179, GD 576', () => {
@@ -64,9 +76,18 @@ test('ravine f = ½(x² + 100y²): Newton 1 step, momentum 83 (optimal) / 179, G
   assert.equal(steep.newton, 1);
   assert.ok(steep.momentumOptimal.iterations > r.momentumOptimal.iterations);
   assert.equal(heavyBallIterations({ a: 1, b: 100, start: [1, 1] }, 0.05, 0), Infinity); // lr > 2/L diverges
+  assert.deepEqual(r.hessian, [[1, 0], [0, 100]]);
 });
 
-test('implicit differentiation through a bisection solver; the ELBO bound and its gap; GAN saturation', () => {
+test('Newton takes its Hessian from autodiff: a wrong Hessian costs it the one-step convergence', () => {
+  assert.equal(newtonIterations(HOMEWORK_RAVINE), 1);
+  // 2H: every step halves θ, so f falls 4× per step.
+  assert.equal(newtonIterations(HOMEWORK_RAVINE, { hessian: () => [[2, 0], [0, 200]] }), 17);
+  // The identity: θ ← θ − ∇f overshoots along y (curvature 100) and diverges.
+  assert.equal(newtonIterations(HOMEWORK_RAVINE, { hessian: () => [[1, 0], [0, 1]] }), Infinity);
+});
+
+test('implicit differentiation through a bisection solver; the ELBO bound and its gap; GAN saturation by autodiff', () => {
   const d = implicitDiff(2);
   assert.ok(near(d.zStar, 0.442854, 1e-6) && near(d.implicit, 0.391061, 1e-6) && near(d.finiteDifference, d.implicit, 1e-7));
   const x = 2;
@@ -75,5 +96,15 @@ test('implicit differentiation through a bisection solver; the ELBO bound and it
   const post = posterior(x, s2);
   assert.ok(negElbo(x, s2, 0, 1) > nll && negElbo(x, s2, 1, 0.1) > nll);
   assert.ok(near(negElbo(x, s2, post.m, post.v), nll, 1e-12));
-  assert.deepEqual(ganGeneratorGradients(0.01), { saturating: -0.01, nonSaturating: -0.99 });
+  const t = elboTable(x, s2);
+  assert.ok(near(t.negLogEvidenceQuadrature, nll, 1e-9));
+  for (const r of t.rows) assert.ok(near(r.negElboQuadrature, r.negElbo, 1e-9), r.q);
+  // Another model and q: closed forms and quadrature still agree.
+  const u = elboTable(-1.5, 0.3);
+  for (const r of u.rows) assert.ok(near(r.negElboQuadrature, r.negElbo, 1e-9) && r.negElbo >= u.negLogEvidence - 1e-12, r.q);
+  const g = ganGeneratorGradients(0.01);
+  assert.ok(near(g.saturating, -0.01, 1e-6) && near(g.nonSaturating, -0.99, 1e-6));
+  assert.deepEqual(g.closedForm, { saturating: -0.01, nonSaturating: -0.99 });
+  assert.ok(near(discriminatorLoss(0.5, 0.5), 2 * Math.LN2, 1e-6));
+  assert.throws(() => ganGeneratorGradients(1), /must lie in \(0, 1\)/);
 });
