@@ -51,12 +51,12 @@ is preferred: its truncation error is $O(\delta^2)$ instead of $O(\delta)$.
 
 **2.2** Drawbacks compared with AD:
 1. **Cost.** $P+1$ forward passes (forward difference) or $2P$ (central) per gradient, where reverse-mode AD gets all $P$ partial derivatives from one forward and one backward pass (a small constant multiple of a forward pass, independent of $P$). For a network with millions of parameters this is millions of times slower.
-2. **Accuracy.** The result is an approximation with two competing errors: truncation, $O(\delta)$ (or $O(\delta^2)$), wants a small $\delta$; floating-point cancellation, about $\varepsilon|L|/\delta$ with machine epsilon $\varepsilon$, wants a large one. The best forward-difference error is only about $\sqrt{\varepsilon}$: $10^{-8}$ in float64, but about $3\times10^{-4}$ (relative) in float32. With float32 and $\delta=10^{-6}$ the errors are of the order of the gradient itself (the demo shows about $0.1$ on gradients of $0.2$). AD is exact up to round-off.
-3. **Non-smoothness and randomness.** At kinks (ReLU at 0, max-pooling ties) the difference quotient straddles the kink and returns neither one-sided derivative; stochastic layers (dropout, sampling) must be frozen with a fixed seed, or the quotient measures noise.
+2. **Accuracy.** The result is an approximation with two competing errors: truncation, $O(\delta)$ (or $O(\delta^2)$), wants a small $\delta$; floating-point cancellation, about $\varepsilon|L|/\delta$ with machine epsilon $\varepsilon$, wants a large one. The best forward-difference error is only about $\sqrt{\varepsilon}$: $1.5\times10^{-8}$ in float64, but $3.5\times10^{-4}$ (relative) in float32 (the demo sweeps $\delta$ for $e^x$ and finds a best worst-case error of $1.6\times10^{-8}$ and $4.4\times10^{-4}$). With float32 and $\delta=10^{-6}$ it is much worse: $L$ changes by about $g\,\delta\approx10^{-7}$, less than the float32 spacing of $L$ ($2^{-23}\approx1.19\times10^{-7}$ for $1\le L<2$), so every quotient comes out as $0$ or $2^{-23}/\delta\approx0.119$, whatever the gradient. In the demo (the homework's loss, seed 0) a gradient entry of $0.095$ comes out as $0$, a 100% error, and over 100 seeds the worst entry is off by 20% to 160%. AD is exact up to round-off.
+3. **Non-smoothness and randomness.** At a kink the derivative does not exist and the schemes disagree: for ReLU at 0 a forward difference returns the right-hand derivative ($1$), a backward difference the left-hand one ($0$), a central difference their average ($0.5$), while AD returns the framework's chosen subgradient ($0$ in PyTorch and TF.js), so a gradient check reports a mismatch that is no bug (max-pooling ties behave alike). Stochastic layers (dropout, sampling) must be frozen with a fixed seed, or the quotient measures noise.
 
 Numerical gradients remain useful as a **check** of an AD or hand-written backward pass on a small problem (gradient checking), in float64 or with a tolerance that accounts for the errors above.
 `,
-  demos: ['numeric-gradient'],
+  demos: ['numeric-gradient', 'difference-error'],
 };
 
 const q3: Answer = {
@@ -103,13 +103,13 @@ assert torch.allclose(grad_b, b.grad)
 
 **Closed form** (a check on both). The loss is linear in $W$ and $b$:
 $$L = \frac{1}{Nd}\sum_{n=1}^N\sum_{j=1}^d\Bigl(\sum_i X_{ni}W_{ij}+b_j\Bigr)\quad\Longrightarrow\quad\frac{\partial L}{\partial W_{ij}} = \frac1d\cdot\frac1N\sum_{n}X_{ni},\qquad\frac{\partial L}{\partial b_j}=\frac1d = 0.2 .$$
-Every column of $\partial L/\partial W$ is the vector of column means of $X$ divided by $d$ (about $0.1$ for uniform $X$). Because $L$ is linear, the finite differences have no truncation error at all, and in float64 the only error is round-off (about $10^{-10}$).
+Every column of $\partial L/\partial W$ is the vector of column means of $X$ divided by $d$ (about $0.1$ for uniform $X$). Because $L$ is linear, the finite differences have no truncation error at all, and in float64 the only error is round-off, about $\varepsilon|L|/\delta$ (the demo's float64 run of this check, at seed 0: $8.7\times10^{-10}$).
 
 **Cost:** $2d^2+2d = 60$ forward passes for the central difference ($d^2+d+1=31$ for the forward difference) against one backward pass for autograd.
 
-**Float32 caveat.** The companion runs the same check in TensorFlow.js, which computes in float32 (machine epsilon $1.2\times10^{-7}$, $|L|\approx 1.8$): the seed's forward difference with $\delta=10^{-6}$ is then dominated by round-off (errors around $0.1$, half the gradient), and \`allclose\` fails. Central differences with $\delta=10^{-2}$ (exact for a linear loss, so only round-off of about $\varepsilon|L|/\delta\approx10^{-5}$ remains) and an explicit tolerance $|g_\text{num}-g_\text{auto}|\le10^{-4}+10^{-3}|g_\text{auto}|$ pass, and the same tolerance still catches a gradient that is 1% wrong in a single entry. The demo runs both, over many seeds.
+**Float32 caveat.** The companion runs the same check in TensorFlow.js, which computes in float32 (machine epsilon $1.19\times10^{-7}$, $|L|\approx1.6$ at seed 0): the seed's forward difference with $\delta=10^{-6}$ then returns only $0$ or $0.119$ for every entry (see 2.2), errors as large as the gradient itself, and \`allclose\` fails. Central differences with $\delta=10^{-2}$ (exact for a linear loss, so only round-off of about $\varepsilon|L|/\delta\approx2\times10^{-5}$ remains; the demo's largest error over 100 seeds is $1.1\times10^{-5}$) and an explicit tolerance $|g_\text{num}-g_\text{auto}|\le10^{-4}+10^{-3}|g_\text{auto}|$ pass, and the same tolerance still catches a gradient that is 1% wrong in a single entry. The demo runs both, over 100 seeds.
 `,
-  demos: ['numeric-gradient'],
+  demos: ['numeric-gradient', 'difference-error'],
 };
 
 export const backprop = { q1, q2, q3 };

@@ -33,7 +33,7 @@ From $r_l = r_{l-1} + (\hat k_l-1)\,j_{l-1}$ with $j_l=\prod_{i\le l}s_i$ and $\
 
 1. **Pooling** (max or average over a $k\times k$ window, usually with stride $k$). It downsamples, so it multiplies the jump by its stride: *every later layer's* RF increment is multiplied, and the RF grows geometrically with the number of pooling stages. It has **no parameters**; it is a fixed aggregation applied **per channel**: max keeps the strongest response in the window (gives some invariance to small shifts, discards where it was), average takes the mean (a low-pass filter).
 2. **Strided convolution** (stride $s>1$). Also downsamples, so it multiplies the jump by $s$ and all later increments with it: a **larger** stride means **faster** RF growth. It combines the inputs of its window with **learned weights across all input channels**, so the network learns how to downsample instead of using a fixed rule. The number of parameters is unchanged ($k^2C_\text{in}C_\text{out}$); only the output resolution, the activations and the compute shrink. With $s>k$ inputs are skipped, and any stride can alias.
-3. **Dilated (atrous) convolution** (dilation $d$). The kernel's $k$ taps are spaced $d$ apart, so the layer adds $d(k-1)$ instead of $k-1$ to the RF, with **no downsampling** and **no extra parameters**. It combines a **sparse, learned** set of inputs spread over a wide area, across all channels. Stacking dilations $1,2,4,\dots$ makes the RF grow **exponentially** with depth while the resolution stays full (as in WaveNet and DeepLab); the price is *gridding*: if the taps do not tile, the RF has holes and neighbouring outputs see disjoint input sets.
+3. **Dilated (atrous) convolution** (dilation $d$). The kernel's $k$ taps are spaced $d$ apart, so the layer adds $d(k-1)$ instead of $k-1$ to the RF, with **no downsampling** and **no extra parameters**. It combines a **sparse, learned** set of inputs spread over a wide area, across all channels. Stacking dilations $1,2,4,\dots$ makes the RF grow **exponentially** with depth while the resolution stays full, given padding $d(k-1)/2$ (without it each layer trims $d(k-1)$ pixels), as in WaveNet and DeepLab; the price is *gridding*: if the taps do not tile, the RF has holes and neighbouring outputs see disjoint input sets.
 
 **Comparison.**
 
@@ -85,7 +85,7 @@ ReLUs are element-wise and do not change the RF. Both axes behave the same, so o
 
 The closed form gives the same number:
 $$r = 1 + (3-1)\cdot1 + (2-1)\cdot1 + (5-1)\cdot2 + (2-1)\cdot4 + 2(7-1)\cdot8 = 1+2+1+8+4+96 = 112 .$$
-Top-down, with $r_{l-1}=s_l(r_l-1)+\hat k_l$ from $r_5=1$: $r_4 = 1\cdot0+13=13$, $r_3=2\cdot12+2=26$, $r_2=2\cdot25+5=55$, $r_1=2\cdot54+2=110$, $r_0=1\cdot109+3=112$.
+Top-down, with $r_{l-1}=s_l(r_l-1)+\hat k_l$ from $r_5=1$: $r_4 = 1\cdot0+13=13$, $r_3=2\cdot12+2=26$, $r_2=2\cdot25+5=55$, $r_1=2\cdot54+2=110$, $r_0=1\cdot(110-1)+3=112$.
 
 The output size checks out too: $\lfloor(128+2\cdot3-13)/1\rfloor+1 = 122$.
 

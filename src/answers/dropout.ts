@@ -41,7 +41,7 @@ const q2: Answer = {
 - **ReLU: the order does not matter.** ReLU is positively homogeneous and $\text{ReLU}(0)=0$, so with the same mask $m\in\{0,1\}$ and scale $c=1/(1-p)>0$:
 $$\text{ReLU}(c\,m\,x) = c\,m\,\text{ReLU}(x).$$
 Dropout before or after ReLU gives identical outputs.
-- **Sigmoid / tanh: the order matters.** A dropped pre-activation becomes $\sigma(0)=0.5$ (not 0), and the $1/(1-p)$ scale is pushed *through* the nonlinearity, so $E[\sigma(c\,m\,x)]\ne E[\sigma(x)]$ in general: the expectation-preserving property of dropout (question 3) only holds when dropout comes after the nonlinearity. With $x\sim\mathcal N(1,1)$ and $p=0.3$, for instance, the mean of $\sigma$ is about $0.697$ without dropout and $0.698$ with dropout after the sigmoid, but about $0.668$ with dropout before it (the demo measures this).
+- **Sigmoid / tanh: the order matters.** A dropped pre-activation becomes $\sigma(0)=0.5$ (not 0), and the $1/(1-p)$ scale is pushed *through* the nonlinearity, so $E[\sigma(c\,m\,x)]\ne E[\sigma(x)]$ in general: the expectation-preserving property of dropout (question 3) only holds when dropout comes after the nonlinearity. With $x\sim\mathcal N(1,1)$ and $p=0.3$, for instance, the mean of $\sigma$ is about $0.697$ both without dropout and with dropout after the sigmoid, but about $0.668$ with dropout before it (the demo measures this with \`tf.dropout\`, and checks that for ReLU the two orders give the same outputs element by element).
 
 So dropout *may* go before the activation, but then train/test statistics differ unless the activation is ReLU-like. (Similar care is needed with batch norm: dropout before BN shifts the variance BN sees between training and inference.)
 `,
