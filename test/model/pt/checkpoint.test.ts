@@ -159,6 +159,7 @@ test('checkpoint: damaged and foreign files each fail with the file name and the
     ['bad-opcode', torchZip(root, { 0: f32Bytes([1, 2, 3, 4]) }, { pkl: Buffer.from([0x80, 2, 0x7d, 0xfe, 0x2e]) }), /bad-opcode\.pt: archive\/data\.pkl: pickle at offset 3: unknown opcode 0xfe/],
     ['pkl-truncated', torchZip(root, { 0: f32Bytes([1, 2, 3, 4]) }, { pkl: PickleWriter.dump(root).subarray(0, 40) }), /pkl-truncated\.pt: archive\/data\.pkl: pickle .*truncated/],
     ['view-out-of-range', torchZip({ $ordered: [['w', tensor('0', 'float32', 4, [2, 2], [2, 1], 1)]] }, { 0: f32Bytes([1, 2, 3, 4]) }), /view-out-of-range\.pt: w: view of size \[2,2\] stride \[2,1\] offset 1 reaches element 4, but storage archive\/data\/0 holds 4/],
+    ['huge-view', torchZip({ $ordered: [['w', tensor('0', 'float32', 1, [65536, 65536], [0, 0])]] }, { 0: f32Bytes([1]) }), /huge-view\.pt: w: a tensor of size \[65536,65536\] \(4294967296 elements\) is too large to load/],
     ['not-a-model', torchZip({ $dict: [['epoch', 3]] }, {}), /not-a-model\.pt: a PyTorch checkpoint, but neither a state_dict nor an ultralytics checkpoint \(no 'ema' or 'model'; its keys: epoch\)/],
   ];
   // A flipped byte inside a storage record: the zip's CRC-32 catches it.

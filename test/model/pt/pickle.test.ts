@@ -88,3 +88,20 @@ test('pickle: keys like __proto__ stay data (Maps, no prototype lookups)', () =>
   assert.ok(v.get('__proto__') instanceof Map);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+test('pickle: a memo-shared "billion laughs" structure stays cheap to read and to describe', async () => {
+  const { toPlain } = await import('../../../src/project/model/pt/ultralytics');
+  // l0 = [], l(i+1) = [l(i)] * 10 via BINGET: 30 levels would be 10^30 nodes if expanded.
+  const bytes: number[] = [0x80, 2, 0x5d, 0x71, 0];
+  for (let i = 1; i <= 30; i++) {
+    bytes.push(0x30, 0x5d, 0x71, i, 0x28); // POP the previous level (it stays in the memo)
+    for (let k = 0; k < 10; k++) bytes.push(0x68, i - 1);
+    bytes.push(0x65);
+  }
+  bytes.push(0x2e);
+  const t0 = performance.now();
+  const v = load(Buffer.from(bytes));
+  const plain = JSON.stringify(toPlain(v));
+  assert.ok(performance.now() - t0 < 2000);
+  assert.ok(plain.length < 2_000_000);
+});

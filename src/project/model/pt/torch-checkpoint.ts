@@ -157,6 +157,8 @@ export function openTorchArchive(buf: Uint8Array, source: string): TorchArchive 
     const raw = rawOf(t.storage, t.dtype);
     const count = t.numel;
     const { shape, stride, offset } = t;
+    // Stride-0 views pass the range check below with any size; a typed array has a length limit anyway.
+    if (count > 2 ** 31 - 1) throw new Error(`${source}: ${name}: a tensor of size [${shape}] (${count} elements) is too large to load`);
     if (count > 0) {
       let last = offset;
       for (let d = 0; d < shape.length; d++) last += (shape[d] - 1) * stride[d];

@@ -49,15 +49,34 @@ function moduleState(m: PyValue): Map<PyValue, PyValue> | undefined {
 
 const isModule = (v: PyValue): boolean => moduleState(v)?.get('_modules') instanceof Map;
 
-/** Plain JSON for metadata (train_args, yaml): dicts to objects, tensors and objects to short descriptions. */
-export function toPlain(v: PyValue, depth = 0): unknown {
-  if (depth > 20) return '...';
+/**
+ * Plain JSON for metadata (train_args, yaml): dicts to objects, tensors and objects to short descriptions.
+ * A pickle can share one list many times over (memo), so the walk has a depth and a node budget.
+ */
+export function toPlain(v: PyValue, depth = 0, budget = { nodes: 100_000 }): unknown {
+  if (--budget.nodes < 0 || depth > 20) return '...';
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
-  if (Array.isArray(v)) return v.map((x) => toPlain(x, depth + 1));
-  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [String(k), toPlain(x, depth + 1)]));
-  if (v instanceof Set) return [...v].map((x) => toPlain(x, depth + 1));
+  if (v instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of v) {
+      if (budget.nodes < 0) break;
+      Object.defineProperty(out, String(k), { value: toPlain(x, depth + 1, budget), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  if (Array.isArray(v) || v instanceof Set) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      if (budget.nodes < 0) {
+        out.push('...');
+        break;
+      }
+      out.push(toPlain(x, depth + 1, budget));
+    }
+    return out;
+  }
   if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
   if (v instanceof TensorRef) return `<tensor ${v.dtype}[${v.shape.join(',')}]>`;
   if (v instanceof PyGlobal) return `<${v.qualname}>`;
