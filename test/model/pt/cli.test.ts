@@ -109,3 +109,12 @@ test('taco weights fetch, then predict --weights yolov8n from the cache (loopbac
   }
   assert.ok(readPt(n!).tensors.size === 355);
 });
+
+test('taco bench ptload --json times a real and a synthetic checkpoint', { skip: n ? false : skipReason('real/weights/yolov8n.pt') }, async () => {
+  const r = await taco(['bench', 'ptload', '--file', n!, '--synthetic', '2', '--repeat', '1', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.rows.length, 2);
+  assert.deepEqual(j.rows.map((x: { tensors: number; synthetic: boolean }) => [x.tensors, x.synthetic]), [[355, false], [355, true]]);
+  for (const x of j.rows) assert.ok(x.total_ms > 0 && x.mb_per_s > 0 && x.cpu_ms >= 0);
+});
