@@ -1,4 +1,4 @@
-import { markdownToHtml } from '../notebook/display/math';
+import { markdownToHtml, pageMacros } from '../notebook/display/math';
 import { escapeHtml, jsonForScript } from '../notebook/display/escape';
 import type { Cell, CodeCell, MimeBundle, Notebook } from '../notebook/runner/nbformat';
 import { gradeNotebook, GradeSummary } from './grading';
@@ -145,11 +145,13 @@ export function renderPage(input: PageInput): PageResult {
   const durations: { codeCell: number; seconds: number; status: string }[] = [];
   let codeCell = 0;
   let failedCodeCell: number | null = null;
+  // One macro table for the page's Markdown cells, in order: a cell of \newcommand's serves the cells after it, as in Jupyter.
+  const macros = pageMacros();
 
   const body = nb.cells
     .map((cell: Cell, i: number) => {
       if (cell.cell_type === 'markdown') {
-        const html = sanitizeFragment(inlineAttachments(markdownToHtml(text(cell.source)), cell.attachments));
+        const html = sanitizeFragment(inlineAttachments(markdownToHtml(text(cell.source), macros), cell.attachments));
         return `<section class="cell markdown">${anchorHeadings(html, used, toc)}</section>`;
       }
       if (cell.cell_type === 'raw') return `<section class="cell raw"><pre class="out-text">${escapeHtml(text(cell.source))}</pre></section>`;

@@ -29,14 +29,43 @@ export interface Formula {
   display: boolean;
 }
 
-/** Renders one formula to MathML. `strict` makes bad LaTeX throw instead of printing red text. */
-export function renderTex(tex: string, display: boolean, strict = false): string {
-  return katex.renderToString(tex, {
+/** The macros one page starts with; pass the same object to every formula of the page, in order. */
+export function pageMacros(): Record<string, string> {
+  return { ...KATEX_MACROS };
+}
+
+/** Whether KaTeX (or the page so far) defines a control sequence. */
+function isDefined(name: string, macros: Record<string, string>): boolean {
+  if (name in macros) return true;
+  try {
+    katex.renderToString(name, { throwOnError: true, output: 'mathml' });
+    return true;
+  } catch (e) {
+    return !/Undefined control sequence/.test(e instanceof Error ? e.message : String(e));
+  }
+}
+
+/**
+ * MathJax, which typesets Markdown cells in Jupyter, lets \newcommand redefine a name (course notebooks
+ * start with a cell of \newcommand's, \mat and \vec among them); KaTeX wants \renewcommand for that.
+ */
+function newcommandAsMathJax(tex: string, macros: Record<string, string>): string {
+  return tex.replace(/\\newcommand(\s*\{?\s*)(\\[A-Za-z]+)/g, (m, gap: string, name: string) => (isDefined(name, macros) ? `\\renewcommand${gap}${name}` : m));
+}
+
+/**
+ * Renders one formula to MathML. `strict` makes bad LaTeX throw instead of printing red text. With
+ * `macros` (one object per page, see pageMacros), \newcommand definitions carry over to later formulas,
+ * as they do in Jupyter; without it, each formula starts from the course macros alone.
+ */
+export function renderTex(tex: string, display: boolean, strict = false, macros?: Record<string, string>): string {
+  return katex.renderToString(macros ? newcommandAsMathJax(tex, macros) : tex, {
     displayMode: display,
     output: 'mathml',
     throwOnError: strict,
-    // A fresh copy: KaTeX adds \def's to the object it is given.
-    macros: { ...KATEX_MACROS },
+    // Without a page's object, a fresh copy: KaTeX adds \def's to the object it is given.
+    macros: macros ?? { ...KATEX_MACROS },
+    globalGroup: macros !== undefined,
     strict: strict ? 'error' : 'ignore',
   });
 }
@@ -83,8 +112,9 @@ function mathPlugin(md: Md): void {
     state.pos = m.end;
     return true;
   });
-  md.renderer.rules.math_inline = (tokens: Tok[], idx: number) => renderTex(tokens[idx].content, false);
-  md.renderer.rules.math_display = (tokens: Tok[], idx: number) => renderTex(tokens[idx].content, true);
+  const macrosOf = (env: unknown): Record<string, string> | undefined => (env as { macros?: Record<string, string> } | undefined)?.macros;
+  md.renderer.rules.math_inline = (tokens: Tok[], idx: number, _o: unknown, env: unknown) => renderTex(tokens[idx].content, false, false, macrosOf(env));
+  md.renderer.rules.math_display = (tokens: Tok[], idx: number, _o: unknown, env: unknown) => renderTex(tokens[idx].content, true, false, macrosOf(env));
 }
 
 let parser: Md | undefined;
@@ -97,9 +127,9 @@ function markdownParser(): Md {
   return parser;
 }
 
-/** Markdown (with math) to an HTML fragment. */
-export function markdownToHtml(markdown: string): string {
-  return markdownParser().render(markdown);
+/** Markdown (with math) to an HTML fragment; `macros`: the page's, so \newcommand's carry over (see renderTex). */
+export function markdownToHtml(markdown: string, macros?: Record<string, string>): string {
+  return markdownParser().render(markdown, { macros });
 }
 
 /** Markdown (with math) to a display bundle. */
