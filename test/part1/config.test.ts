@@ -21,7 +21,8 @@ test('TACO_DIR set: the real experiment (yolov8x, 100 epochs, 640, automatic bac
   assert.equal(c.tacoDir, path.join(ROOT, 'data/TACO'));
   assert.deepEqual([c.model, c.epochs, c.imgsz, c.backend, c.optimizer, c.lr0, c.closeMosaic], ['yolov8x', 100, 640, undefined, 'auto', 0.01, 10]);
   assert.equal(c.dataOut, path.join(ROOT, 'datasets/taco'));
-  assert.equal(c.name, 'part1-taco-yolov8x-640-e100');
+  assert.equal(c.name, 'part1-taco-yolov8x-640-e100-ft', 'fine-tuned from the COCO-pretrained yolov8x.pt, as the seed did');
+  assert.equal(c.weights, 'yolov8x');
 });
 
 test('every variable overrides its default; RETRAIN and TACO_DOWNLOAD read as flags', () => {
@@ -50,4 +51,28 @@ test('model names, run names and the config table', () => {
   assert.ok(rows.some((r) => r.variable === 'RETRAIN' && r.value === 'no'));
   assert.ok(rows.some((r) => r.variable === 'TACO_DIR' && /TACO-mini/.test(r.value)));
   assert.ok(rows.some((r) => r.setting === 'run folder' && r.value === 'runs/train/part1-mini-yolov8n-160-e30'));
+});
+
+test('initial weights: the real experiment fine-tunes the pretrained checkpoint of its scale; the demo only from the cache; TACO_WEIGHTS overrides', () => {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const os = require('node:os') as typeof import('node:os');
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'taco-wcache-'));
+  try {
+    const real = part1Config({ TACO_DIR: 'data/TACO', TACO_WEIGHTS_DIR: cache }, ROOT);
+    assert.equal(real.weights, 'yolov8x', 'a bare name: fetched into the cache when missing');
+    assert.equal(real.name, 'part1-taco-yolov8x-640-e100-ft');
+    assert.match(configRows(real).find((r) => r.variable === 'TACO_WEIGHTS')!.value, /COCO-pretrained/);
+    const mini = part1Config({ TACO_WEIGHTS_DIR: cache }, ROOT);
+    assert.equal(mini.weights, undefined, 'the demo never downloads');
+    assert.equal(mini.name, 'part1-mini-yolov8n-160-e30');
+    fs.writeFileSync(path.join(cache, 'yolov8n.pt'), 'x');
+    const cached = part1Config({ TACO_WEIGHTS_DIR: cache }, ROOT);
+    assert.equal(cached.weights, path.join(cache, 'yolov8n.pt'), 'a cached checkpoint is used, and the table says so');
+    assert.match(cached.weightsNote, /weights cache/);
+    assert.equal(part1Config({ TACO_DIR: 'd', TACO_WEIGHTS: 'none', TACO_WEIGHTS_DIR: cache }, ROOT).weights, undefined);
+    assert.equal(part1Config({ TACO_DIR: 'd', TACO_WEIGHTS: 'yolov8s.pt', TACO_WEIGHTS_DIR: cache }, ROOT).weights, 'yolov8s');
+    assert.equal(part1Config({ TACO_WEIGHTS: 'w/best.safetensors', TACO_WEIGHTS_DIR: cache }, ROOT).weights, path.join(ROOT, 'w/best.safetensors'));
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
 });

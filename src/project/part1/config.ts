@@ -1,4 +1,6 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { weightsCacheDir } from '../model/weights-fetch';
 import { parseModelName } from '../train/args';
 
 /**
@@ -18,6 +20,14 @@ export interface Part1Config {
   prepareImgsz: number;
   /** yolov8n .. yolov8x (TACO_MODEL). */
   model: string;
+  /**
+   * Initial weights (TACO_WEIGHTS = a .pt / .safetensors path, a name like yolov8x, or none): the real experiment
+   * fine-tunes ultralytics' COCO-pretrained checkpoint of its scale, as the seed did; the quick demo starts from
+   * the pretrained checkpoint only when it is already in the weights cache (it never downloads). undefined: from scratch.
+   */
+  weights?: string;
+  /** Why `weights` is what it is, for the configuration table. */
+  weightsNote: string;
   epochs: number;
   imgsz: number;
   batch: number;
@@ -78,8 +88,24 @@ export function normalizeModel(raw: string): string {
 }
 
 /** A run name that says what was trained, so a small test run never replaces the demo's checkpoint. */
-export function defaultRunName(c: Pick<Part1Config, 'tacoDir' | 'model' | 'imgsz' | 'epochs'>): string {
-  return `part1-${c.tacoDir ? 'taco' : 'mini'}-${c.model}-${c.imgsz}-e${c.epochs}`;
+export function defaultRunName(c: Pick<Part1Config, 'tacoDir' | 'model' | 'imgsz' | 'epochs'> & { weights?: string }): string {
+  return `part1-${c.tacoDir ? 'taco' : 'mini'}-${c.model}-${c.imgsz}-e${c.epochs}${c.weights ? '-ft' : ''}`;
+}
+
+/** TACO_WEIGHTS, or the default: pretrained weights of the scale for the real experiment, the cached ones for the demo. */
+export function initialWeights(env: Env, root: string, model: string, real: boolean): { weights?: string; note: string } {
+  const raw = env.TACO_WEIGHTS?.trim();
+  if (raw && /^(none|scratch)$/i.test(raw)) return { note: 'none: trained from scratch (TACO_WEIGHTS=none)' };
+  if (raw) {
+    // A bare name (yolov8x, yolov8x.pt) stays a name for the cache; anything else is a path.
+    const bare = /^yolov8[nsmlx](\.pt)?$/.test(raw);
+    const weights = bare ? raw.replace(/\.pt$/, '') : path.resolve(root, raw);
+    return { weights, note: `${bare ? weights : path.relative(root, weights)} (TACO_WEIGHTS)` };
+  }
+  if (real) return { weights: model, note: `${model}.pt, ultralytics' COCO-pretrained weights (fetched into the weights cache if missing), as the seed did` };
+  const cached = path.join(weightsCacheDir(env), `${model}.pt`);
+  if (fs.existsSync(cached)) return { weights: cached, note: `${model}.pt from the weights cache (${cached}): fine-tuned from COCO` };
+  return { note: `none: from scratch (\`npx taco weights fetch ${model}\` once, and the demo starts from COCO-pretrained weights)` };
 }
 
 /**
@@ -97,6 +123,7 @@ export function part1Config(env: Env = process.env, root = PROJECT_ROOT): Part1C
   const optimizer = (env.TACO_OPTIMIZER?.trim() || d.optimizer) as Part1Config['optimizer'];
   if (!['auto', 'SGD', 'Adam', 'AdamW'].includes(optimizer)) throw new Error(`TACO_OPTIMIZER=${optimizer}: want auto, SGD, Adam or AdamW`);
   const backend = env.TACO_BACKEND?.trim() || undefined;
+  const init = initialWeights(env, root, model, tacoDir !== undefined);
   const cfg: Part1Config = {
     root,
     tacoDir,
@@ -104,6 +131,8 @@ export function part1Config(env: Env = process.env, root = PROJECT_ROOT): Part1C
     dataOut: path.resolve(root, env.TACO_DATA_OUT?.trim() || (tacoDir ? 'datasets/taco' : 'datasets/taco-mini')),
     prepareImgsz: intVar(env, 'TACO_PREPARE_IMGSZ', 640, 32),
     model,
+    weights: init.weights,
+    weightsNote: init.note,
     epochs,
     imgsz,
     batch: intVar(env, 'TACO_BATCH', d.batch, 1),
@@ -131,6 +160,7 @@ export function configRows(c: Part1Config): { setting: string; value: string; va
     { setting: 'prepared dataset folder', value: rel(c.dataOut), variable: 'TACO_DATA_OUT' },
     { setting: 'download TACO images first', value: c.download ? 'yes' : 'no (off by default)', variable: 'TACO_DOWNLOAD' },
     { setting: 'model', value: c.model, variable: 'TACO_MODEL' },
+    { setting: 'initial weights', value: c.weightsNote, variable: 'TACO_WEIGHTS' },
     { setting: 'epochs', value: String(c.epochs), variable: 'TACO_EPOCHS' },
     { setting: 'imgsz', value: String(c.imgsz), variable: 'TACO_IMGSZ' },
     { setting: 'batch', value: String(c.batch), variable: 'TACO_BATCH' },

@@ -2,6 +2,7 @@
 export * from './config';
 export * from './dataset';
 export * from './train-or-reuse';
+export * from './transfer-view';
 export * from './model-view';
 export * from './loss-text';
 export * from './source';

@@ -89,10 +89,15 @@ show((await imageBundleFrom(samples, { alt: "training images with their boxes" }
 ### YOLOv8
 As in the original project we custom-train YOLOv8, one of the leading models for detection, at the scale the configuration names (the original used the largest, YOLOv8x, for 100 epochs). The number of epochs weighs three things: the best validation result, avoiding overfitting to the training set, and the time and resources a run costs.
 
+As the original project did (\`YOLO('yolov8x')\`), training starts from ultralytics' COCO-pretrained checkpoint of the scale, read straight from its \`.pt\` file (no Python): every tensor whose shape fits is transferred, and the last convolution of each class branch, made for COCO's 80 classes, starts fresh for TACO's 7 (for YOLOv8n the whole class branch, whose width max(64, nc) follows the number of classes). \`TACO_WEIGHTS\` picks other weights (a path or a name) or \`none\` (from scratch); the quick demo starts from COCO weights only when \`npx taco weights fetch yolov8n\` has put them in the cache, and never downloads.
+
 The next cell trains with ultralytics' recipe (mosaic, random affine, HSV and flip augmentation, warmup, EMA, validation every epoch, \`results.csv\`, \`weights/best\` and \`weights/last\`), or, when a finished run of this configuration exists, loads it instead (\`RETRAIN=1\` trains again; an interrupted run is resumed).`],
   ['code', `const run = await p1.trainOrReuse(cfg, dataYaml);
 const lastRow = run.rows[run.rows.length - 1];
-show(tableBundle([{ run: path.relative(cfg.root, run.runDir), how: run.how, epochs: run.rows.length, "seconds": Math.round(run.seconds), "val mAP50 (last)": lastRow["metrics/mAP50(B)"], "val mAP50-95 (last)": lastRow["metrics/mAP50-95(B)"], weights: path.relative(cfg.root, run.best) }], { digits: 3 }));`],
+show(tableBundle([{ run: path.relative(cfg.root, run.runDir), how: run.how, epochs: run.rows.length, "seconds": Math.round(run.seconds), "val mAP50 (last)": lastRow["metrics/mAP50(B)"], "val mAP50-95 (last)": lastRow["metrics/mAP50-95(B)"], weights: path.relative(cfg.root, run.best) }], { digits: 3 }));
+// What the pretrained checkpoint gave the model (nothing, when trained from scratch).
+console.log(p1.transferSummary(run.transfer));
+if (run.transfer) show(tableBundle(p1.transferRows(run.transfer), { caption: "Tensors not transferred" }));`],
 
   ['md', `### Model Architecture
 YOLOv8 has a backbone and a head. The backbone is a stack of strided convolutions and C2f blocks (cross-stage partial bottlenecks with extra residual connections) ending in an SPPF block (spatial pyramid pooling, fast); the neck merges its features top-down and bottom-up (FPN + PAN), and the anchor-free Detect head predicts, at strides 8, 16 and 32, a class score per class and each box side as a distribution over 16 bins (DFL). What changed from earlier YOLOs: no anchor boxes (faster), the C2f blocks, and new loss functions.

@@ -4,6 +4,7 @@ import { createProgress, Progress } from '../../notebook/display/progress';
 import { readResults, ResultRow } from '../train/results-csv';
 import type { ProgressFactory, TrainResult } from '../train/trainer';
 import type { Part1Config } from './config';
+import { readTransferReport, TransferReport } from '../train/transfer-report';
 
 export interface TrainedRun {
   runDir: string;
@@ -15,11 +16,13 @@ export interface TrainedRun {
   how: 'trained' | 'resumed' | 'reused';
   seconds: number;
   secondsPerEpoch?: number[];
+  /** What the initial weights gave (undefined: trained from scratch). */
+  transfer?: TransferReport;
 }
 
 /** The settings a checkpoint must share with the configuration to be reused. */
 function sameRun(args: Record<string, unknown>, c: Part1Config, data: string): boolean {
-  return args.model === c.model && args.imgsz === c.imgsz && args.epochs === c.epochs && args.batch === c.batch && path.resolve(String(args.data)) === path.resolve(data);
+  return args.model === c.model && String(args.weights ?? '') === String(c.weights ?? '') && args.imgsz === c.imgsz && args.epochs === c.epochs && args.batch === c.batch && path.resolve(String(args.data)) === path.resolve(data);
 }
 
 export type RunState = { kind: 'none' } | { kind: 'finished' } | { kind: 'interrupted'; epochs: number } | { kind: 'other-config' };
@@ -88,7 +91,7 @@ export async function trainOrReuse(c: Part1Config, data: string, log: (line: str
         ? await train({ data, resume: runDir, backend: c.backend }, { progress: factory, log: quiet })
         : await train(
             {
-              data, model: c.model, epochs: c.epochs, imgsz: c.imgsz, batch: c.batch, backend: c.backend, optimizer: c.optimizer, lr0: c.lr0,
+              data, model: c.model, weights: c.weights, epochs: c.epochs, imgsz: c.imgsz, batch: c.batch, backend: c.backend, optimizer: c.optimizer, lr0: c.lr0,
               momentum: c.momentum, warmupEpochs: c.warmupEpochs, closeMosaic: c.closeMosaic, seed: c.seed, project: c.project, name: c.name, existOk: true,
             },
             { progress: factory, log: quiet },
@@ -107,5 +110,6 @@ export async function trainOrReuse(c: Part1Config, data: string, log: (line: str
     how,
     seconds: (Date.now() - t0) / 1000,
     secondsPerEpoch: result?.secondsPerEpoch,
+    transfer: readTransferReport(runDir),
   };
 }

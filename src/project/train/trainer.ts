@@ -7,6 +7,7 @@ import { detectionLoss } from '../loss';
 import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
 import { loadWeightsInto } from '../model/load';
+import { writeTransferReport } from './transfer-report';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
 import { CheckpointWriter, loadCheckpoint, snapshotCheckpoint, TrainerState } from './checkpoint';
 import { accumulateGrads } from './accumulate';
@@ -121,7 +122,14 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   if (args.weights && !input.resume) {
     // .pt, .safetensors or a bare name (fetched into the weights cache); mis-shaped tensors (another nc) are skipped.
     const rep = await loadWeightsInto(model, args.weights, { strict: false });
+    // ultralytics transfers whatever fits; a checkpoint of another scale fits only a few tensors by chance, which
+    // would leave a model that is mostly random while the log says "weights loaded".
+    const total = rep.loaded.length + rep.mismatched.length + rep.missing.length;
+    if (rep.loaded.length < total / 2) {
+      throw new Error(`${rep.source}: only ${rep.loaded.length} of YOLOv8${scale}'s ${total} tensors fit (${rep.mismatched.length} of another shape, ${rep.missing.length} absent): weights of another scale?`);
+    }
     log(`weights: ${rep.loaded.length} tensors loaded from ${rep.source}` + (rep.mismatched.length ? `, ${rep.mismatched.length} skipped (shape differs, e.g. another nc)` : ''));
+    writeTransferReport(runDir, rep);
   }
   const named = model.namedTensors();
   const varName = new Map<string, string>();
