@@ -137,8 +137,8 @@ test('the notebook runs clean in the classic Jupyter Notebook UI (Kernel > Resta
     assert.equal(facts.rawTex, 0, 'raw TeX left in the rendered text');
     assert.ok(facts.plots > 0 && facts.plotsDrawn === facts.plots, `plots drawn ${facts.plotsDrawn}/${facts.plots}`);
     if (path.basename(source).startsWith('Part2')) {
-      assert.ok(facts.outputMath > 0 && facts.outputMathHeight > 5, `the answers' math is not rendered (${facts.outputMath}, ${facts.outputMathHeight}px)`);
-      assert.ok(facts.mathJax > 0, 'no rendered math in the markdown cells');
+      // Part 2's answers are Markdown cells: MathJax typesets their math (hundreds of formulas), no run needed.
+      assert.ok(facts.mathJax > 300, `the answers' math is not rendered (${facts.mathJax} MathJax formulas in markdown)`);
     }
     // #site scrolls inside the page: make the viewport as tall as the notebook for a full screenshot.
     fs.mkdirSync(path.join(TEST_OUTPUT, 'jupyter'), { recursive: true });
