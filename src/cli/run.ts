@@ -1,5 +1,7 @@
 import { main } from './main';
+import { installSignalHandling } from './signals';
 
+installSignalHandling();
 main(process.argv).catch((err: unknown) => {
   const e = err as Error;
   process.stderr.write(`taco: ${e && e.message ? e.message : String(err)}\n`);
