@@ -86,7 +86,8 @@ export function float64GradientError(seed = 0, n = 100, d = 5, delta = 1e-6): { 
   return { loss: foo(W, b), maxAbsErr };
 }
 
-export interface KinkQuotients {
+/** A type alias (not an interface) so it can go straight into a table row. */
+export type KinkQuotients = {
   /** (relu(δ) − relu(0))/δ: the right-hand derivative. */
   forward: number;
   /** (relu(0) − relu(−δ))/δ: the left-hand derivative. */

@@ -113,10 +113,10 @@ export function tbpttGradients(o: TbpttOptions = {}): TbpttResult {
   const normal = gaussian(mulberry32((o.seed ?? 0) + 1));
   const xs = Float64Array.from({ length: T }, () => Math.fround(normal()));
   const opts: UnrollOptions = { chunk: S, detach: o.detach, resetState: o.resetState };
-  const [full, truncated, yFull, yTruncated] = tf.tidy(() => {
+  const { full, truncated, yFull, yTruncated } = tf.tidy(() => {
     const x = tf.tensor1d(Float32Array.from(xs));
     const g = (u: UnrollOptions): number[] => Array.from(tf.grad((xx: tf.Tensor) => rnnOutputTf(rnn, xx, u))(x).dataSync());
-    return [g({}), g(opts), rnnOutputTf(rnn, x).dataSync()[0], rnnOutputTf(rnn, x, opts).dataSync()[0]] as const;
+    return { full: g({}), truncated: g(opts), yFull: rnnOutputTf(rnn, x).dataSync()[0], yTruncated: rnnOutputTf(rnn, x, opts).dataSync()[0] };
   });
   const h = 1e-5;
   const forward = Array.from(xs, (_, t) => {
