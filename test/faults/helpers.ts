@@ -82,6 +82,9 @@ export function taco(args: string[], o: { cwd: string; env?: NodeJS.ProcessEnv; 
   return startTaco(args, o).done;
 }
 
+/** `s` as a literal inside a RegExp. */
+export const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** ppid and state of every process, from /proc. */

@@ -9,6 +9,7 @@ import { loadWeights, stateDict } from '../model/weights';
 import type { YoloModel } from '../model/yolo';
 import type { ModelEma } from './ema';
 import type { GroupOptimizer, OptimizerState } from './optimizer';
+import type { ResultRow } from './results-csv';
 
 /**
  * A checkpoint is three files in `weights/`:
@@ -34,6 +35,8 @@ export interface TrainerState {
   bestEpoch: number;
   numBatchesTracked: number;
   args: Record<string, unknown>;
+  /** This epoch's results.csv row: appended once the checkpoint is committed, restored from here on resume. */
+  row?: ResultRow;
   token: string;
   savedAt: string;
 }
@@ -99,7 +102,7 @@ export function writeCheckpointSnapshot(dir: string, snap: CheckpointSnapshot, c
 export class CheckpointWriter {
   private worker: Worker | undefined;
   private pending: Promise<void> = Promise.resolve();
-  private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private settle: { resolve: () => void; reject: (e: Error) => void; committed?: () => void } | undefined;
   private nextId = 1;
 
   constructor(readonly dir: string) {}
@@ -111,8 +114,13 @@ export class CheckpointWriter {
       const s = this.settle;
       this.settle = undefined;
       w.unref();
-      if (r.error !== undefined) s?.reject(new Error(`checkpoint write failed: ${r.error}`));
-      else s?.resolve();
+      if (r.error !== undefined) return s?.reject(new Error(`checkpoint write failed: ${r.error}`));
+      try {
+        s?.committed?.();
+        s?.resolve();
+      } catch (e) {
+        s?.reject(e as Error);
+      }
     });
     const fail = (e: Error) => {
       this.worker = undefined;
@@ -124,12 +132,13 @@ export class CheckpointWriter {
     return w;
   }
 
-  async save(snap: CheckpointSnapshot, copyTo?: string): Promise<void> {
+  /** `committed` runs on this thread once the checkpoint is on disk, before the next save starts (the trainer appends the epoch's results row there). */
+  async save(snap: CheckpointSnapshot, copyTo?: string, committed?: () => void): Promise<void> {
     await this.pending;
     const w = (this.worker ??= this.start());
     const req: CommitRequest = { id: this.nextId++, dir: this.dir, commits: snapshotCommits(this.dir, snap, copyTo) };
     this.pending = new Promise<void>((resolve, reject) => {
-      this.settle = { resolve, reject };
+      this.settle = { resolve, reject, committed };
       // Held while a write is in flight, so the process cannot exit before the checkpoint is on disk.
       w.ref();
       // Moved, not copied, when a file's bytes own their memory (a pooled Buffer must be copied).

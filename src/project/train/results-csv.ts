@@ -69,9 +69,44 @@ export function readResults(file: string): ResultRow[] {
 
 /** Cuts results.csv back to the epochs a resumed run keeps (rows with epoch <= lastEpoch). */
 export function truncateResults(file: string, lastEpoch: number): void {
-  if (!fs.existsSync(file)) return;
-  const rows = readResults(file).filter((r) => r.epoch <= lastEpoch);
+  restoreResults(file, lastEpoch);
+}
+
+/** One value as formatG5 wrote it ('nan' and 'inf' included); undefined when it is not a number (a torn line). */
+function cell(text: string): number | undefined {
+  const t = text.trim();
+  if (/^nan$/i.test(t)) return NaN;
+  if (/^[+-]?inf$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  const v = t === '' ? NaN : Number(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/**
+ * results.csv as a resumed run must find it: the rows of epochs 1..lastEpoch, once each and in order. The
+ * trainer appends an epoch's row only once its checkpoint is committed, and the checkpoint carries that row
+ * (`lastRow`): a kill between the commit and the append is repaired here. Rows past the checkpoint, repeated
+ * epochs and a torn last line (a kill mid-append) are dropped.
+ */
+export function restoreResults(file: string, lastEpoch: number, lastRow?: ResultRow): void {
+  const byEpoch = new Map<number, ResultRow>();
+  if (fs.existsSync(file)) {
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim());
+    const head = (lines[0] ?? '').split(',').map((x) => x.trim());
+    for (const line of lines.slice(1)) {
+      const vals = line.split(',').map(cell);
+      if (vals.length !== head.length || vals.some((v) => v === undefined)) continue;
+      const row: Record<string, number> = {};
+      head.forEach((h, k) => (row[h] = vals[k] as number));
+      if (Number.isInteger(row.epoch) && row.epoch >= 1 && row.epoch <= lastEpoch) byEpoch.set(row.epoch, row as ResultRow);
+    }
+  }
+  if (lastRow && lastRow.epoch === lastEpoch) byEpoch.set(lastEpoch, lastRow);
+  const rows = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, headerLine() + rows.map(rowLine).join(''));
-  fs.renameSync(tmp, file);
+  fs.writeFileSync(tmp, rows.length ? headerLine() + rows.map(rowLine).join('') : '');
+  if (rows.length) fs.renameSync(tmp, file);
+  else {
+    fs.rmSync(tmp, { force: true });
+    fs.rmSync(file, { force: true });
+  }
 }
