@@ -16,10 +16,12 @@ import { ModelEma } from './ema';
 import { Batch, ImageCache, LabeledImage, TrainLoader } from './loader';
 import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
 import { buildParamGroups, scaledWeightDecay } from './param-groups';
-import { appendResult, ResultRow, truncateResults } from './results-csv';
+import { appendResult, ResultRow, restoreResults } from './results-csv';
 import { Rng } from './rng';
 import { stepSettings, warmupIterations } from './schedule';
-import { nextRunDir } from './run-dir';
+import { claimRunDir, clearEarlierRun, removeIfEmpty } from './run-dir';
+import { acquireRunLock, tookOverMessage } from './run-lock';
+import { labelPathFor } from '../data/yolo-dataset';
 import { EpochMetrics, validateEpoch } from './validate-epoch';
 import { releasePool } from '../engine/native/memory';
 
@@ -74,9 +76,9 @@ function globalNorm(grads: Map<string, tf.Tensor>): number {
  */
 export async function train(input: Partial<TrainArgs> & { data: string; resume?: string }, hooks: TrainHooks = {}): Promise<TrainResult> {
   const log = hooks.log ?? ((l: string) => console.log(l));
-  const progress = hooks.progress ?? defaultProgress;
   let args: TrainArgs;
   let runDir: string;
+  let created = false;
   if (input.resume) {
     runDir = input.resume;
     const argsFile = path.join(runDir, 'args.json');
@@ -84,8 +86,29 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     args = { ...(JSON.parse(fs.readFileSync(argsFile, 'utf8')) as TrainArgs), backend: input.backend ?? undefined };
   } else {
     args = { ...DEFAULT_TRAIN_ARGS, ...input } as TrainArgs;
-    runDir = nextRunDir(args.project, args.name, args.existOk);
+    ({ dir: runDir, created } = claimRunDir(args.project, args.name, args.existOk));
   }
+  // One run per folder (run-lock.ts), taken before anything in it is read or written.
+  let lock;
+  try {
+    lock = acquireRunLock(runDir, input.resume ? `taco train --resume ${runDir}` : `taco train --data ${args.data}`);
+  } catch (e) {
+    if (created) removeIfEmpty(runDir);
+    throw e;
+  }
+  if (lock.tookOver) log(`warning: ${tookOverMessage(runDir, lock.tookOver)}`);
+  try {
+    return await trainInRunDir(input, hooks, args, runDir);
+  } finally {
+    lock.release();
+    if (created) removeIfEmpty(runDir);
+  }
+}
+
+/** The run itself, in `runDir`, which this process holds the lock of. */
+async function trainInRunDir(input: Partial<TrainArgs> & { data: string; resume?: string }, hooks: TrainHooks, args: TrainArgs, runDir: string): Promise<TrainResult> {
+  const log = hooks.log ?? ((l: string) => console.log(l));
+  const progress = hooks.progress ?? defaultProgress;
   const scale = parseModelName(args.model);
   if (!Number.isInteger(args.imgsz) || args.imgsz % 32 !== 0 || args.imgsz < 32) throw new Error(`imgsz must be a multiple of 32 (got ${args.imgsz})`);
   if (!(args.batch >= 1)) throw new Error(`batch must be at least 1 (got ${args.batch})`);
@@ -98,11 +121,19 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
   let trainItems = toLabeled(trainSet.images);
   if (args.fraction < 1) trainItems = trainItems.slice(0, Math.max(1, Math.round(trainItems.length * args.fraction)));
   if (trainItems.length === 0) throw new Error(`${args.data}: the train split has no images`);
+  // Nothing to learn from images without boxes; some of them are background images, as in ultralytics.
+  const unlabelled = trainItems.filter((i) => i.labels.length === 0).length;
+  const labelsDir = path.dirname(labelPathFor(trainItems[0].imagePath));
+  if (unlabelled === trainItems.length) throw new Error(`${args.data}: no labels in the train split: none of its ${trainItems.length} images has a box in ${labelsDir}`);
+  if (unlabelled > 0) log(`warning: ${unlabelled} of ${trainItems.length} train images have no labels in ${labelsDir} (trained as background images)`);
   const valItems = toLabeled(valSet.images);
   for (const sk of [...trainSet.skipped, ...valSet.skipped]) log(`warning: skipped ${sk.imagePath}: ${sk.reason}`);
 
   fs.mkdirSync(path.join(runDir, 'weights'), { recursive: true });
   if (!input.resume) {
+    // --exist-ok over an earlier run: a new run starts over, its rows and checkpoints are not mixed with the old.
+    const cleared = clearEarlierRun(runDir);
+    if (cleared.length) log(`${runDir}: a new run in this folder: removed the earlier run's ${cleared.map((f) => path.relative(runDir, f)).join(', ')}`);
     const tmp = path.join(runDir, 'args.json.tmp');
     fs.writeFileSync(tmp, JSON.stringify({ ...args, backend: choice.name, names: trainSet.data.names }, null, 1));
     fs.renameSync(tmp, path.join(runDir, 'args.json'));
@@ -168,7 +199,7 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
     bestFitness = st.bestFitness;
     bestEpoch = st.bestEpoch;
     rng = new Rng(st.rng);
-    truncateResults(resultsCsv, st.epoch + 1);
+    restoreResults(resultsCsv, st.epoch + 1, st.row);
     log(`resume: from epoch ${startEpoch + 1} of ${args.epochs} (${path.join(weightsDir, 'last.json')})`);
   }
 
@@ -295,7 +326,6 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
         'lr/pg1': opt.lr[1],
         'lr/pg2': opt.lr[2],
       };
-      appendResult(resultsCsv, row);
       last = row;
       const fit = metrics ? metrics.fitness : -Infinity;
       const improved = fit > bestFitness || bestEpoch < 0;
@@ -303,9 +333,10 @@ export async function train(input: Partial<TrainArgs> & { data: string; resume?:
         bestFitness = fit;
         bestEpoch = epoch;
       }
-      const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rngState, optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown> };
+      const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rngState, optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown>, row };
       const tCk = Date.now();
-      await checkpoints.save(snapshotCheckpoint('last', model, ema, opt, state), improved ? 'best' : undefined);
+      // The row goes to results.csv once its checkpoint is committed: a row never exists without the state to resume after it.
+      await checkpoints.save(snapshotCheckpoint('last', model, ema, opt, state), improved ? 'best' : undefined, () => appendResult(resultsCsv, row));
       timing.checkpoint += (Date.now() - tCk) / 1000;
       const sec = (Date.now() - tEpoch) / 1000;
       secondsPerEpoch.push(sec);
