@@ -7,8 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { initBackend } from '../../src/project/engine/backend';
 import { predictFolder, predictImages, runDir, listImages } from '../../src/project/eval/predict';
-import { letterboxTransform, stretchTransform, inputToOriginalXyxy, originalToInputXyxy, roundHalfEven } from '../../src/project/eval/frame';
-import { prepareImage } from '../../src/project/eval/preprocess';
+import { stretchTransform, inputToOriginalXyxy, originalToInputXyxy, roundHalfEven } from '../../src/project/eval/frame';
+import { letterboxGeometry, predictTransform, valTransform } from '../../src/project/eval/letterbox-geometry';
+import { predictBatch } from '../../src/project/eval/input-batch';
+import { decodeRgb } from '../../src/project/train/loader';
 
 /** A fake model: one box centred at (320, 320), 64 x 32, class 1 at 0.9, plus a weak anchor; checks its input. */
 function fakePredict(seen: number[][]) {
@@ -24,14 +26,19 @@ function fakePredict(seen: number[][]) {
 
 test('frame transforms: ultralytics letterbox geometry, stretch gains, round trip', () => {
   assert.equal(roundHalfEven(2.5), 2); assert.equal(roundHalfEven(3.5), 4); assert.equal(roundHalfEven(-2.5), -2);
-  const lb = letterboxTransform(200, 100, 640);
+  const lb = predictTransform(200, 100, letterboxGeometry(200, 100, [640, 640]));
   assert.deepEqual([lb.resizedWidth, lb.resizedHeight, lb.padX, lb.padY, lb.gainX], [640, 320, 0, 160, 3.2]);
-  const odd = letterboxTransform(1000, 333, 640); // 640 x 213: pad 213.5 -> top 213, bottom 214
+  const odd = predictTransform(1000, 333, letterboxGeometry(1000, 333, [640, 640])); // 640 x 213: pad 213.5 -> top 213, bottom 214
   assert.deepEqual([odd.resizedHeight, odd.padY], [213, 213]);
+  const auto = predictTransform(1000, 333, letterboxGeometry(1000, 333, [640, 640], { auto: true })); // 213 -> 224: 5 above
+  assert.deepEqual([auto.inputWidth, auto.inputHeight, auto.padY], [640, 224, 5]);
+  // Validation: load_image took 1000x333 to 640x214 (ceil); its height ratio is the one gain, as ratio_pad says.
+  const val = valTransform(1000, 333, 214, letterboxGeometry(640, 214, [256, 672], { scaleup: false }));
+  assert.deepEqual([val.inputWidth, val.inputHeight, val.padX, val.padY, val.gainX, val.gainY], [672, 256, 16, 21, 214 / 333, 214 / 333]);
   const st = stretchTransform(200, 100, 640);
   assert.deepEqual([st.gainX, st.gainY, st.padX, st.padY], [3.2, 6.4, 0, 0]);
   const box = Float32Array.from([10, 20, 150, 90]);
-  for (const t of [lb, st, odd]) {
+  for (const t of [lb, st, odd, auto, val]) {
     const back = inputToOriginalXyxy(originalToInputXyxy(box, t), t);
     back.forEach((v, i) => assert.ok(Math.abs(v - box[i]) < 1e-3));
   }
@@ -49,12 +56,13 @@ test('predict: preprocessing, batches, NMS and mapping back to the original fram
     const files = listImages(dir);
     assert.equal(files.length, 3);
 
-    const prep = await prepareImage(files[0], 64, 'letterbox');
-    assert.equal(prep.data.length, 64 * 64 * 3);
-    assert.equal(prep.transform.width0, 200, 'EXIF orientation applied');
-    assert.ok(Math.abs(prep.data[0] - 114 / 255) < 1e-6, 'letterbox padding is grey 114');
+    const prep = predictBatch([await decodeRgb(files[0])], 64); // auto: 64 x 32, no padding
+    assert.deepEqual([prep.width, prep.height, prep.data.length], [64, 32, 64 * 32 * 3]);
+    assert.equal(prep.transforms[0].width0, 200, 'EXIF orientation applied');
+    const mixed = predictBatch([await decodeRgb(files[0]), { data: new Uint8Array(3 * 4 * 8), width: 4, height: 8 }], 64);
+    assert.ok(Math.abs(mixed.data[0] - 114 / 255) < 1e-6, 'square letterbox padding is grey 114');
     const mid = (32 * 64 + 32) * 3;
-    assert.ok(Math.abs(prep.data[mid + 1] - 200 / 255) < 0.05, 'image pixels in RGB order, 0..1');
+    assert.ok(Math.abs(mixed.data[mid + 1] - 200 / 255) < 0.05, 'image pixels in RGB order, 0..1');
 
     const seen: number[][] = [];
     const before = tf.memory().numTensors;

@@ -1,11 +1,11 @@
 /**
  * The geometry between an original image and the model's input frame, and back.
  *
- * Two ways to make an imgsz x imgsz input, matching how a dataset is built:
- * - `letterbox`: one gain r = min(imgsz/h0, imgsz/w0), grey padding split around the image (ultralytics' LetterBox,
- *   scaleup on, auto off: the square frame that validation uses);
- * - `stretch`: separate x and y gains, no padding (the seed's Roboflow "resize to 640x640", which `taco data prepare`
- *   reproduces by default).
+ * Two ways to make an input, matching how a dataset is built:
+ * - `letterbox`: one gain, grey padding around the image (ultralytics' LetterBox; its geometry and the transforms of
+ *   predict and validation are in letterbox-geometry.ts);
+ * - `stretch`: separate x and y gains to imgsz x imgsz, no padding (the seed's Roboflow "resize to 640x640", which
+ *   `taco data prepare` reproduces by default).
  * Boxes go back with x0 = (x - padX) / gainX, y0 = (y - padY) / gainY, then clipping to the original image.
  */
 
@@ -30,24 +30,8 @@ export interface FrameTransform {
 }
 
 /** Python's round(): half to even, which ultralytics' integer geometry relies on. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  // + 0 turns -0 (Math.round(-0.1)) into 0.
-  return (Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r) + 0;
-}
-
-export function letterboxTransform(width0: number, height0: number, imgsz: number): FrameTransform {
-  checkSize(width0, height0, imgsz);
-  const r = Math.min(imgsz / height0, imgsz / width0);
-  const resizedWidth = roundHalfEven(width0 * r);
-  const resizedHeight = roundHalfEven(height0 * r);
-  const dw = (imgsz - resizedWidth) / 2;
-  const dh = (imgsz - resizedHeight) / 2;
-  return {
-    mode: 'letterbox', width0, height0, inputWidth: imgsz, inputHeight: imgsz, resizedWidth, resizedHeight,
-    gainX: r, gainY: r, padX: roundHalfEven(dw - 0.1), padY: roundHalfEven(dh - 0.1),
-  };
-}
+export { roundHalfEven } from '../data/cv-round';
+import { roundHalfEven } from '../data/cv-round';
 
 export function stretchTransform(width0: number, height0: number, imgsz: number): FrameTransform {
   checkSize(width0, height0, imgsz);
@@ -55,10 +39,6 @@ export function stretchTransform(width0: number, height0: number, imgsz: number)
     mode: 'stretch', width0, height0, inputWidth: imgsz, inputHeight: imgsz, resizedWidth: imgsz, resizedHeight: imgsz,
     gainX: imgsz / width0, gainY: imgsz / height0, padX: 0, padY: 0,
   };
-}
-
-export function frameTransform(mode: ResizeMode, width0: number, height0: number, imgsz: number): FrameTransform {
-  return mode === 'letterbox' ? letterboxTransform(width0, height0, imgsz) : stretchTransform(width0, height0, imgsz);
 }
 
 /** [n, 4] xyxy in the model input frame -> new [n, 4] xyxy in the original frame, clipped to it. */

@@ -5,14 +5,15 @@
  *   else the square imgsz x imgsz frame;
  * - validation (`YOLODataset` in val mode): `load_image` first (long side to imgsz, INTER_AREA when shrinking,
  *   INTER_LINEAR when enlarging), then LetterBox with scaleup off into the batch's shape (rect batches, or square).
+ * - stretch (`--resize stretch`, how `taco data prepare` builds its dataset): each axis to imgsz on its own, INTER_LINEAR.
  * Pixels: RGB, /255, padding grey 114, NHWC float32.
  */
 
 import { decodeRgb } from '../train/loader';
 import type { RgbImage } from '../train/augment/image';
 import { cvResize } from '../data/cv-resize';
-import type { FrameTransform } from './frame';
-import { LetterboxPlacement, RectBatch, letterboxPlacement, loadImageSize, predictTransform, rectBatches, valTransform } from './letterbox-geometry';
+import { FrameTransform, stretchTransform } from './frame';
+import { LetterboxGeometry, RectBatch, letterboxGeometry, loadImageSize, predictTransform, rectBatches, valTransform } from './letterbox-geometry';
 
 export interface InputBatch {
   /** [B, H, W, 3] 0..1 */
@@ -25,15 +26,15 @@ export interface InputBatch {
 const PAD = 114 / 255;
 
 /** Writes `img` resized to the placement's inner size, padded with grey, into `out` at image slot `slot`. */
-export function placeInto(out: Float32Array, slot: number, img: RgbImage, p: LetterboxPlacement): void {
-  const inner = img.width === p.resizedWidth && img.height === p.resizedHeight ? img : cvResize(img, p.resizedWidth, p.resizedHeight, 'linear');
-  const W = p.inputWidth;
-  const base = slot * p.inputHeight * W * 3;
-  out.fill(PAD, base, base + p.inputHeight * W * 3);
+export function placeInto(out: Float32Array, slot: number, img: RgbImage, g: LetterboxGeometry): void {
+  const inner = img.width === g.unpadW && img.height === g.unpadH ? img : cvResize(img, g.unpadW, g.unpadH, 'linear');
+  const W = g.width;
+  const base = slot * g.height * W * 3;
+  out.fill(PAD, base, base + g.height * W * 3);
   const src = inner.data;
   const rowLen = inner.width * 3;
   for (let y = 0; y < inner.height; y++) {
-    let o = base + ((y + p.top) * W + p.left) * 3;
+    let o = base + ((y + g.top) * W + g.left) * 3;
     const s0 = y * rowLen;
     for (let i = 0; i < rowLen; i++) out[o++] = src[s0 + i] / 255;
   }
@@ -46,8 +47,8 @@ function sameShapes(images: RgbImage[]): boolean {
 /** ultralytics predict's batch: LetterBox(imgsz, auto = same shapes, scaleup on, stride 32). */
 export function predictBatch(images: RgbImage[], imgsz: number, stride = 32): InputBatch {
   const auto = sameShapes(images);
-  const places = images.map((im) => letterboxPlacement(im.width, im.height, [imgsz, imgsz], { auto, stride }));
-  const { inputHeight: height, inputWidth: width } = places[0];
+  const places = images.map((im) => letterboxGeometry(im.width, im.height, [imgsz, imgsz], { auto, stride }));
+  const { height, width } = places[0];
   const data = new Float32Array(images.length * height * width * 3);
   images.forEach((im, i) => placeInto(data, i, im, places[i]));
   return { data, height, width, transforms: images.map((im, i) => predictTransform(im.width, im.height, places[i])) };
@@ -62,7 +63,7 @@ export function loadImageResize(img: RgbImage, imgsz: number): RgbImage {
 /** ultralytics validation's batch of one shape [H, W]: load_image, then LetterBox(shape, scaleup off), centred. */
 export function valBatch(images: RgbImage[], imgsz: number, shape: [number, number]): InputBatch {
   const loaded = images.map((im) => loadImageResize(im, imgsz));
-  const places = loaded.map((im) => letterboxPlacement(im.width, im.height, shape, { scaleup: false }));
+  const places = loaded.map((im) => letterboxGeometry(im.width, im.height, shape, { scaleup: false }));
   const [height, width] = shape;
   const data = new Float32Array(images.length * height * width * 3);
   loaded.forEach((im, i) => placeInto(data, i, im, places[i]));
@@ -81,3 +82,11 @@ export function valBatchPlan(sizes: { width: number; height: number }[], batch: 
 
 /** Decodes a picture as cv2.imread does (EXIF orientation applied), as RGB. */
 export const decodePicture = decodeRgb;
+
+/** Each picture stretched to imgsz x imgsz (separate x and y gains, no padding). */
+export function stretchBatch(images: RgbImage[], imgsz: number): InputBatch {
+  const data = new Float32Array(images.length * imgsz * imgsz * 3);
+  const geometry = { unpadW: imgsz, unpadH: imgsz, width: imgsz, height: imgsz, left: 0, top: 0, right: 0, bottom: 0, ratio: 1 };
+  images.forEach((im, i) => placeInto(data, i, im, geometry));
+  return { data, height: imgsz, width: imgsz, transforms: images.map((im) => stretchTransform(im.width, im.height, imgsz)) };
+}

@@ -10,62 +10,20 @@
  *   (min(ceil(w0·r), imgsz), min(ceil(h0·r), imgsz)), INTER_AREA when shrinking without augmentation, else INTER_LINEAR.
  */
 
+import type { LetterboxGeometry } from '../data/cv-letterbox';
 import { FrameTransform, roundHalfEven } from './frame';
 import { numpyArgsort } from './numpy-argsort';
 
-export interface LetterboxOptions {
-  /** Pad only to the next multiple of `stride` (predict on one picture, or pictures of one shape). */
-  auto?: boolean;
-  /** Enlarge small images (predict); validation turns it off. */
-  scaleup?: boolean;
-  stride?: number;
-  /** Split the padding around the image (default) instead of padding bottom-right. */
-  center?: boolean;
-}
-
-/** Where an image of w x h lands in a letterboxed input. */
-export interface LetterboxPlacement {
-  /** The input's size (smaller than the requested shape when `auto`). */
-  inputWidth: number;
-  inputHeight: number;
-  /** The resized image inside it (before padding). */
-  resizedWidth: number;
-  resizedHeight: number;
-  /** Grey padding left and top, in input pixels. */
-  left: number;
-  top: number;
-}
-
-/** LetterBox's placement of a w x h image into `shape` = [height, width]. */
-export function letterboxPlacement(w: number, h: number, [H, W]: [number, number], o: LetterboxOptions = {}): LetterboxPlacement {
-  if (!(w > 0 && h > 0)) throw new Error(`image size must be positive, got ${w}x${h}`);
-  const stride = o.stride ?? 32;
-  let r = Math.min(H / h, W / w);
-  if (o.scaleup === false) r = Math.min(r, 1);
-  const resizedWidth = roundHalfEven(w * r);
-  const resizedHeight = roundHalfEven(h * r);
-  let dw = W - resizedWidth;
-  let dh = H - resizedHeight;
-  if (o.auto) {
-    // np.mod of a non-negative int: the padding that reaches the next multiple of stride.
-    dw = ((dw % stride) + stride) % stride;
-    dh = ((dh % stride) + stride) % stride;
-  }
-  const center = o.center ?? true;
-  const inputWidth = resizedWidth + dw;
-  const inputHeight = resizedHeight + dh;
-  const left = center ? roundHalfEven(dw / 2 - 0.1) : 0;
-  const top = center ? roundHalfEven(dh / 2 - 0.1) : 0;
-  return { inputWidth, inputHeight, resizedWidth, resizedHeight, left, top };
-}
+export type { LetterboxGeometry, LetterboxOptions } from '../data/cv-letterbox';
+export { letterboxGeometry } from '../data/cv-letterbox';
 
 /** Box mapping of ultralytics' predict (`scale_boxes` without ratio_pad) for an original w0 x h0 image. */
-export function predictTransform(w0: number, h0: number, p: LetterboxPlacement): FrameTransform {
-  const gain = Math.min(p.inputHeight / h0, p.inputWidth / w0);
+export function predictTransform(w0: number, h0: number, g: LetterboxGeometry): FrameTransform {
+  const gain = Math.min(g.height / h0, g.width / w0);
   return {
-    mode: 'letterbox', width0: w0, height0: h0, inputWidth: p.inputWidth, inputHeight: p.inputHeight,
-    resizedWidth: p.resizedWidth, resizedHeight: p.resizedHeight, gainX: gain, gainY: gain,
-    padX: roundHalfEven((p.inputWidth - w0 * gain) / 2 - 0.1), padY: roundHalfEven((p.inputHeight - h0 * gain) / 2 - 0.1),
+    mode: 'letterbox', width0: w0, height0: h0, inputWidth: g.width, inputHeight: g.height,
+    resizedWidth: g.unpadW, resizedHeight: g.unpadH, gainX: gain, gainY: gain,
+    padX: roundHalfEven((g.width - w0 * gain) / 2 - 0.1), padY: roundHalfEven((g.height - h0 * gain) / 2 - 0.1),
   };
 }
 
@@ -78,13 +36,13 @@ export function loadImageSize(w0: number, h0: number, imgsz: number): { width: n
 
 /**
  * Box mapping of ultralytics' validation (`scale_boxes` with ratio_pad): load_image took w0 x h0 to w1 x h1,
- * then LetterBox (scaleup off) placed it with `p`. Both axes use the height ratio h1/h0, as ultralytics does.
+ * then LetterBox (scaleup off) placed it as `g` says. Both axes use the height ratio h1/h0, as ultralytics does.
  */
-export function valTransform(w0: number, h0: number, h1: number, p: LetterboxPlacement): FrameTransform {
+export function valTransform(w0: number, h0: number, h1: number, g: LetterboxGeometry): FrameTransform {
   const gain = h1 / h0;
   return {
-    mode: 'letterbox', width0: w0, height0: h0, inputWidth: p.inputWidth, inputHeight: p.inputHeight,
-    resizedWidth: p.resizedWidth, resizedHeight: p.resizedHeight, gainX: gain, gainY: gain, padX: p.left, padY: p.top,
+    mode: 'letterbox', width0: w0, height0: h0, inputWidth: g.width, inputHeight: g.height,
+    resizedWidth: g.unpadW, resizedHeight: g.unpadH, gainX: gain, gainY: gain, padX: g.left, padY: g.top,
   };
 }
 

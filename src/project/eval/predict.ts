@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame';
 import { Detections, NmsOptions, nonMaxSuppression } from './nms';
-import { PreparedImage, orientedSize, prepareImage } from './preprocess';
-import { InputBatch, decodePicture, predictBatch, valBatch, valBatchPlan } from './letterbox-batch';
+import { orientedSize } from './oriented-size';
+import { InputBatch, decodePicture, predictBatch, stretchBatch, valBatch, valBatchPlan } from './input-batch';
 import type { RgbImage } from '../train/augment/image';
 import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './outputs';
 import { drawDetections } from './draw';
@@ -108,34 +108,12 @@ async function planBatches(files: string[], opts: PredictOptions, skipped: Skipp
       };
     });
   }
-  if ((opts.resize ?? 'letterbox') === 'letterbox') {
-    return chunks(all).map((indices) => ({
-      indices,
-      load: async () => {
-        const d = await decodeAll(files, indices, strict);
-        return { batch: predictBatch(d.images, imgsz), skipped: d.skipped, kept: d.kept };
-      },
-    }));
-  }
+  const make = (opts.resize ?? 'letterbox') === 'letterbox' ? predictBatch : stretchBatch;
   return chunks(all).map((indices) => ({
     indices,
     load: async () => {
-      const got = await Promise.all(indices.map((i) => prepareImage(files[i], imgsz, 'stretch').then((p) => p, (e: Error) => e)));
-      const kept: number[] = [];
-      const sk: SkippedImage[] = [];
-      const ready: PreparedImage[] = [];
-      got.forEach((g, k) => {
-        if (g instanceof Error) {
-          if (strict) throw g;
-          sk.push({ file: files[indices[k]], reason: g.message });
-        } else {
-          ready.push(g);
-          kept.push(indices[k]);
-        }
-      });
-      const data = new Float32Array(ready.length * imgsz * imgsz * 3);
-      ready.forEach((p, i) => data.set(p.data, i * imgsz * imgsz * 3));
-      return { batch: { data, height: imgsz, width: imgsz, transforms: ready.map((p) => p.transform) }, skipped: sk, kept };
+      const d = await decodeAll(files, indices, strict);
+      return { batch: make(d.images, imgsz), skipped: d.skipped, kept: d.kept };
     },
   }));
 }

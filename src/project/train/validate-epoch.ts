@@ -3,8 +3,8 @@ import { detectionLoss } from '../loss';
 import { decodeHeads } from '../model/decode';
 import type { YoloModel } from '../model/yolo';
 import { inputToOriginalXyxy } from '../eval/frame';
-import { placeInto, valBatchPlan } from '../eval/letterbox-batch';
-import { letterboxPlacement, valTransform } from '../eval/letterbox-geometry';
+import { placeInto, valBatchPlan } from '../eval/input-batch';
+import { LetterboxGeometry, letterboxGeometry, valTransform } from '../eval/letterbox-geometry';
 import { Detections, nonMaxSuppression } from '../eval/nms';
 import { ValidationResult, Validator, VAL_NMS } from '../eval/validator';
 import type { Sample } from './augment/image';
@@ -56,7 +56,7 @@ export async function validateEpoch(
     const [H, W] = pb.shape;
     const B = samples.length;
     const px = new Float32Array(B * H * W * 3);
-    const places = samples.map((s) => letterboxPlacement(s.image.width, s.image.height, pb.shape, { scaleup: false }));
+    const places = samples.map((s) => letterboxGeometry(s.image.width, s.image.height, pb.shape, { scaleup: false }));
     samples.forEach((s, k) => placeInto(px, k, s.image, places[k]));
     const labels = samples.map((s, k) => labelsInInput(s, places[k]));
     const targets = { batchIdx: [] as number[], cls: [] as number[], bboxes: [] as number[][] };
@@ -105,10 +105,10 @@ export async function validateEpoch(
 }
 
 /** A sample's boxes (pixels of the load_image frame) placed in the letterboxed input as LetterBox places labels. */
-function labelsInInput(s: Sample, p: ReturnType<typeof letterboxPlacement>): Float32Array {
-  const r = p.resizedWidth / s.image.width;
-  const halfW = (p.inputWidth - p.resizedWidth) / 2;
-  const halfH = (p.inputHeight - p.resizedHeight) / 2;
+function labelsInInput(s: Sample, g: LetterboxGeometry): Float32Array {
+  const r = g.unpadW / s.image.width;
+  const halfW = (g.width - g.unpadW) / 2;
+  const halfH = (g.height - g.unpadH) / 2;
   const out = new Float32Array(s.boxes.xyxy.length);
   for (let i = 0; i < out.length; i += 2) {
     out[i] = s.boxes.xyxy[i] * r + halfW;

@@ -1,5 +1,6 @@
 import { cvResize } from '../../data/cv-resize';
-import { Boxes, RgbImage, filledImage } from './image';
+import { letterboxCv } from '../../data/cv-letterbox';
+import { Boxes, RgbImage } from './image';
 
 export interface LetterboxInfo {
   /** Scale applied to the original image (same for x and y). */
@@ -11,23 +12,11 @@ export interface LetterboxInfo {
 
 /**
  * Resizes keeping the aspect ratio so the long side fits `size`, then pads with grey to size x size,
- * centred (ultralytics LetterBox with auto=False, scaleup=True).
+ * centred (ultralytics LetterBox with auto=False, scaleup=True), with OpenCV's INTER_LINEAR pixels.
  */
 export function letterbox(img: RgbImage, size: number): { image: RgbImage; info: LetterboxInfo } {
-  const ratio = Math.min(size / img.width, size / img.height);
-  const nw = Math.round(img.width * ratio);
-  const nh = Math.round(img.height * ratio);
-  const resized = nw === img.width && nh === img.height ? img : cvResize(img, nw, nh, 'linear');
-  const dw = (size - nw) / 2;
-  const dh = (size - nh) / 2;
-  // ultralytics: top = round(dh - 0.1), left = round(dw - 0.1)
-  const left = Math.round(dw - 0.1);
-  const top = Math.round(dh - 0.1);
-  const out = filledImage(size, size);
-  for (let y = 0; y < nh; y++) {
-    out.data.set(resized.data.subarray(y * nw * 3, (y + 1) * nw * 3), ((y + top) * size + left) * 3);
-  }
-  return { image: out, info: { ratio, padX: left, padY: top } };
+  const { image, geometry: g } = letterboxCv(img, [size, size]);
+  return { image, info: { ratio: g.ratio, padX: g.left, padY: g.top } };
 }
 
 export function letterboxBoxes(b: Boxes, info: LetterboxInfo): Boxes {
