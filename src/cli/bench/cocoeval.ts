@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { RANGES, numberOption } from '../parse';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const SHARED = path.resolve(ROOT, '..', 'shared');
@@ -16,7 +17,7 @@ export function register(bench: Command): void {
     .command('cocoeval')
     .description('COCOeval speed on a COCO-val-scale case (5000 images, 36,677 GT, 500,000 detections) vs pycocotools')
     .option('--case <dir>', 'a case folder with gt.json and dt.json (and optionally stats.json); default: generate the big case')
-    .option('--repeat <n>', 'timed runs over the parsed input (the first includes JIT warm-up)', (v) => parseInt(v, 10), 3)
+    .option('--repeat <n>', 'timed runs over the parsed input (the first includes JIT warm-up)', numberOption('repeat', RANGES.count), 3)
     .option('--json', 'machine-readable report')
     .addHelpText(
       'after',

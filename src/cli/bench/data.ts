@@ -1,11 +1,9 @@
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
-function int(name: string, min: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got '${v}'`);
-    return n;
-  };
+/** An integer option from `min` up to a generous bound (the shared parser, src/cli/parse.ts). */
+function int(name: string, min: number, max = 100_000) {
+  return numberOption(name, { integer: true, min, max });
 }
 
 /** `taco bench data`: our prepare pipeline against Pillow (as the seed ran it), side by side. */
@@ -15,15 +13,15 @@ export function register(bench: Command): void {
     .description('data preparation speed, ours (sharp) vs Pillow draft-mode side by side: decode -> EXIF orient -> resize -> JPEG, images/s on TACO-sized JPEGs')
     .option('--images <n>', 'images per run and contender', int('images', 1), 32)
     .option('--rounds <n>', 'timed rounds (the spread over them is reported)', int('rounds', 1), 3)
-    .option('--imgsz <px>', 'output size', int('imgsz', 32), 640)
-    .option('--quality <q>', 'JPEG quality (both)', int('quality', 1), 90)
+    .option('--imgsz <px>', 'output size', int('imgsz', 32, 8192), 640)
+    .option('--quality <q>', 'JPEG quality (both)', int('quality', 1, 100), 90)
     .option('--width <px>', 'source width, displayed frame', int('width', 64), 2448)
     .option('--height <px>', 'source height, displayed frame', int('height', 64), 3264)
-    .option('--workers <n>', 'our images in flight (default: CPU cores)', int('workers', 1))
-    .option('--vips-threads <n>', "libvips threads per image (default: sharp's choice)", int('vips-threads', 1))
-    .option('--pillow-processes <n>', 'also time Pillow on a pool of n processes (0: skip; default: CPU cores)', int('pillow-processes', 0))
+    .option('--workers <n>', 'our images in flight (default: CPU cores)', int('workers', 1, 1024))
+    .option('--vips-threads <n>', "libvips threads per image (default: sharp's choice)", int('vips-threads', 1, 1024))
+    .option('--pillow-processes <n>', 'also time Pillow on a pool of n processes (0: skip; default: CPU cores)', int('pillow-processes', 0, 1024))
     .option('--python <path>', 'Python with Pillow (default: $TACO_PYTHON or /usr/bin/python3)')
-    .option('--seed <n>', 'seed of the generated photos', int('seed', 0), 0)
+    .option('--seed <n>', 'seed of the generated photos', numberOption('seed', RANGES.seed), 0)
     .option('--json', 'JSON output (all figures)')
     .action(async (o: { images: number; rounds: number; imgsz: number; quality: number; width: number; height: number; workers?: number; vipsThreads?: number; pillowProcesses?: number; python?: string; seed: number; json?: boolean }) => {
       const { benchDataPipeline, formatBenchData } = await import('../../project/data/bench-data');

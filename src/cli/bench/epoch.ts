@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { numberOption } from '../parse';
+import { RANGES, numberOption } from '../parse';
 
 
 /** `taco bench epoch`: seconds per epoch on TACO-mini and where the time goes outside the model step. */
@@ -12,9 +12,9 @@ export function register(bench: Command): void {
     .description('seconds per training epoch on TACO-mini (or --data) and the share of time outside the model step')
     .option('--data <file>', 'data.yaml (default: a fresh TACO-mini in a temp folder)')
     .option('--model <name>', 'model', 'yolov8n')
-    .option('--imgsz <px>', 'image size', numberOption('imgsz'), 160)
-    .option('--batch <n>', 'batch size', numberOption('batch'), 8)
-    .option('--epochs <n>', 'epochs to time (the first also fills the image cache)', numberOption('epochs'), 3)
+    .option('--imgsz <px>', 'image size', numberOption('imgsz', RANGES.imgsz), 160)
+    .option('--batch <n>', 'batch size', numberOption('batch', RANGES.batch), 8)
+    .option('--epochs <n>', 'epochs to time (the first also fills the image cache)', numberOption('epochs', RANGES.epochs), 3)
     .option('--backend <name>', 'backend')
     .option('--json', 'JSON output')
     .action(async (o: { data?: string; model: string; imgsz: number; batch: number; epochs: number; backend?: string; json?: boolean }) => {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
-import { numberOption } from '../parse';
+import { RANGES, numberOption } from '../parse';
 
 /** `taco bench finetune`: yolov8n.pt fine-tuned on real litter photos, beside ultralytics' own runs. */
 export function register(bench: Command): void {
@@ -10,9 +10,9 @@ export function register(bench: Command): void {
     .option('--real <dir>', 'the shared real-material folder', path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'real'))
     .option('--weights <file>', 'initial weights (default: <real>/weights/yolov8n.pt)')
     .option('--seeds <list>', 'comma-separated seeds', '0,1,2')
-    .option('--epochs <n>', 'epochs (the reference runs used 15)', numberOption('epochs', { integer: true, min: 1 }), 15)
-    .option('--imgsz <px>', 'image size', numberOption('imgsz', { integer: true, min: 32 }), 416)
-    .option('--batch <n>', 'batch size', numberOption('batch', { integer: true, min: 1 }), 8)
+    .option('--epochs <n>', 'epochs (the reference runs used 15)', numberOption('epochs', RANGES.epochs), 15)
+    .option('--imgsz <px>', 'image size', numberOption('imgsz', RANGES.imgsz), 416)
+    .option('--batch <n>', 'batch size', numberOption('batch', RANGES.batch), 8)
     .option('--backend <name>', 'backend')
     .option('--json', 'JSON output')
     .action(async (o: { real: string; weights?: string; seeds: string; epochs: number; imgsz: number; batch: number; backend?: string; json?: boolean }) => {

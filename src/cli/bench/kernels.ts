@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 interface Opts { json?: boolean; backends: string; reps: string; torch: boolean; torchThreads: string; cpuMaxSeconds: string }
 
@@ -14,15 +15,15 @@ export function register(bench: Command): void {
     .description('GFLOP/s of conv forward, input gradient and weight gradient on YOLOv8n layer shapes (320x320, batch 8), per backend, with PyTorch side by side when available')
     .option('--json', 'machine-readable output (includes the PyTorch figures and ratios)')
     .option('--backends <list>', 'comma-separated tfjs backends to time', 'wasm,cpu')
-    .option('--reps <n>', 'timed repetitions per op (median; two warm-ups first)', '3')
+    .option('--reps <n>', 'timed repetitions per op (median; two warm-ups first)', numberOption('reps', RANGES.count), '3')
     .option('--no-torch', 'skip the PyTorch comparison')
-    .option('--torch-threads <n>', 'PyTorch intra-op threads', '2')
-    .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', '10')
+    .option('--torch-threads <n>', 'PyTorch intra-op threads', numberOption('torch-threads', RANGES.workers), '2')
+    .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', numberOption('cpu-max-seconds', RANGES.seconds), '10')
     .action(async (opts: Opts) => {
       const tf = await import('@tensorflow/tfjs-core');
       const { initBackend } = await import('../../project/engine/backend');
       const b = await import('../../project/engine/wasm/conv_bench');
-      const reps = Math.max(1, parseInt(opts.reps, 10) || 3);
+      const reps = Math.max(1, parseInt(String(opts.reps), 10) || 3);
       const backends = opts.backends.split(',').map((s) => s.trim()).filter(Boolean);
       const shapes = b.YOLOV8N_320_B8;
       const rows: import('../../project/engine/wasm/conv_bench').BenchRow[] = [];
@@ -62,7 +63,7 @@ export function register(bench: Command): void {
       progress?.stop();
       let torch: { version: string; threads: number } | { unavailable: string } = { unavailable: 'disabled by --no-torch' };
       if (opts.torch) {
-        const t = b.timeTorch(shapes, reps, parseInt(opts.torchThreads, 10) || 2);
+        const t = b.timeTorch(shapes, reps, parseInt(String(opts.torchThreads), 10) || 2);
         if (typeof t === 'string') torch = { unavailable: t };
         else {
           torch = { version: t.version, threads: t.threads };

@@ -1,10 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
-
-function posInt(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${s}" is not a positive integer`);
-  return n;
-}
+import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 interface Opts { model: string; imgsz: number; batch: number; steps: number; warmup: number; nc: number; backend?: string; torch: boolean; json?: boolean }
 
@@ -14,15 +9,11 @@ export function register(bench: Command): void {
     .command('predict')
     .description('time YOLOv8 inference (eval-mode forward) in ms per image, with PyTorch side by side when python3-torch is installed')
     .option('--model <scale>', 'YOLOv8 scale (n, s, m, l, x)', 'n')
-    .option('--imgsz <n>', 'image size (multiple of 32)', (s) => {
-      const n = posInt(s);
-      if (n % 32 !== 0) throw new InvalidArgumentError(`imgsz ${n} is not a multiple of 32`);
-      return n;
-    }, 640)
-    .option('--batch <n>', 'images per forward', posInt, 1)
-    .option('--steps <n>', 'timed forwards', posInt, 5)
-    .option('--warmup <n>', 'untimed forwards first', (s) => Number(s), 1)
-    .option('--nc <n>', 'number of classes', posInt, 7)
+    .option('--imgsz <n>', 'image size (multiple of 32)', numberOption('imgsz', RANGES.imgsz), 640)
+    .option('--batch <n>', 'images per forward', numberOption('batch', RANGES.batch), 1)
+    .option('--steps <n>', 'timed forwards', numberOption('steps', RANGES.count), 5)
+    .option('--warmup <n>', 'untimed forwards first', numberOption('warmup', { integer: true, min: 0, max: 1_000_000 }), 1)
+    .option('--nc <n>', 'number of classes', numberOption('nc', RANGES.nc), 7)
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
     .option('--no-torch', 'skip the PyTorch baseline')
     .option('--json', 'machine-readable output')

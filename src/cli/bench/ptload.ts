@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import * as path from 'node:path';
+import { RANGES, numberOption, numberVariadicOption } from '../parse';
 
 const SHARED_WEIGHTS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'real', 'weights');
 
@@ -9,15 +10,15 @@ export function register(bench: Command): void {
     .command('ptload')
     .description('.pt checkpoint loading: ms and MB/s for the ultralytics files in ../shared/real/weights and synthetic float16 checkpoints (linearity)')
     .option('--file <file.pt...>', 'checkpoints to time (default: ../shared/real/weights/*.pt when present)')
-    .option('--synthetic <mb...>', 'sizes of generated checkpoints in MB (0 for none)', ['8', '32', '130'])
-    .option('--repeat <n>', 'timed loads per file (the median is reported)', '5')
+    .option('--synthetic <mb...>', 'sizes of generated checkpoints in MB (0 for none)', numberVariadicOption('synthetic', { min: 0, max: 100_000 }), ['8', '32', '130'])
+    .option('--repeat <n>', 'timed loads per file (the median is reported)', numberOption('repeat', RANGES.count), '5')
     .option('--json', 'JSON output')
     .action(async (o: { file?: string[]; synthetic: string[]; repeat: string; json?: boolean }) => {
       const fs = await import('node:fs');
       const { benchPtLoad } = await import('../../project/model/pt/bench');
       const repeat = Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got '${o.repeat}'`);
-      const sizes = o.synthetic.map(Number).filter((v) => v !== 0);
+      const sizes = o.synthetic.map((v) => Number(v)).filter((v) => v !== 0);
       if (sizes.some((v) => !Number.isFinite(v) || v < 0)) throw new Error(`--synthetic takes sizes in MB, got '${o.synthetic.join(' ')}'`);
       let files = o.file ?? [];
       if (!o.file) {

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { RANGES, numberListOption, numberOption } from '../parse';
 
 export const LOSS_TEXT = { yolo: 'loss: the YOLOv8 detection loss', surrogate: 'loss: surrogate (mean of squares of the head maps)' } as const;
 
@@ -12,17 +13,6 @@ function scale(s: string): string {
   return v;
 }
 
-function posInt(s: string): number {
-  const n = Number(s);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${s}" is not a positive integer`);
-  return n;
-}
-
-function imgsz(s: string): number {
-  const n = posInt(s);
-  if (n % 32 !== 0) throw new InvalidArgumentError(`imgsz ${n} is not a multiple of 32`);
-  return n;
-}
 
 export interface Opts {
   models: string[];
@@ -77,16 +67,16 @@ export function register(bench: Command): void {
     .command('train')
     .description('time YOLOv8 training steps (forward + loss + backward + optimizer) and print images/s per phase')
     .option('--models <list>', 'comma-separated scales', list(scale), ['n', 's'])
-    .option('--imgsz <list>', 'comma-separated image sizes', list(imgsz), [320, 640])
-    .option('--batch <n>', 'images per step', posInt, 8)
-    .option('--steps <n>', 'timed steps per configuration', posInt, 10)
+    .option('--imgsz <list>', 'comma-separated image sizes', numberListOption('imgsz', RANGES.imgsz), [320, 640])
+    .option('--batch <n>', 'images per step', numberOption('batch', RANGES.batch), 8)
+    .option('--steps <n>', 'timed steps per configuration', numberOption('steps', RANGES.count), 10)
     // Steady state is what a training run sees: the first ~8 steps of a process also pay for the JavaScript
     // JIT (its compiler threads compete with the native ones) and for filling the memory pool.
-    .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation, JavaScript JIT warm-up)', (s) => Number(s), 8)
-    .option('--nc <n>', 'number of classes', posInt, 7)
+    .option('--warmup <n>', 'untimed steps first (kernel compilation, allocation, JavaScript JIT warm-up)', numberOption('warmup', { integer: true, min: 0, max: 1_000_000 }), 8)
+    .option('--nc <n>', 'number of classes', numberOption('nc', RANGES.nc), 7)
     .option('--backend <name>', 'auto, tensorflow, webgpu, native, wasm, cpu (default: the best available)')
     .option('--backends <list>', 'side by side: run each backend (e.g. native,wasm) in its own process, in one table with ratios', list(String))
-    .option('--rounds <n>', 'with --backends: run the backends this many times, alternating, and keep each one\'s best', posInt, 1)
+    .option('--rounds <n>', 'with --backends: run the backends this many times, alternating, and keep each one\'s best', numberOption('rounds', { integer: true, min: 1, max: 1000 }), 1)
     .option('--no-torch', 'skip the PyTorch baseline (python3-torch: same configurations, timed after ours)')
     .option('--loss <kind>', "yolo (the detection loss, as training uses) or surrogate (mean of squares of the head maps: PyTorch's side of the comparison)", (v: string) => {
       if (v !== 'yolo' && v !== 'surrogate') throw new InvalidArgumentError(`"${v}" is not yolo or surrogate`);

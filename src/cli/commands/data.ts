@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 /** A cli-progress bar on stderr with rate and ETA; silent when stderr is not a terminal. */
 async function progressBar(label: string, unit: string) {
@@ -21,14 +22,6 @@ async function progressBar(label: string, unit: string) {
   };
 }
 
-function int(name: string) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer (got '${v}')`);
-    return n;
-  };
-}
-
 function fail(e: unknown): never {
   console.error(`error: ${(e as Error).message}`);
   process.exit(1);
@@ -43,13 +36,13 @@ export function register(program: Command): void {
     .option('--taco <dir>', 'TACO root or its data/ folder (batch_N/*.jpg); without it the SYNTHETIC TACO-mini is generated inside --out')
     .option('--detect-waste <dir>', 'folder with annotations_train.json and annotations_test.json (default: searched beside --taco)')
     .option('--out <dir>', 'output folder (created; nothing is written outside it)', 'datasets/taco')
-    .option('--imgsz <n>', 'square training size', int('imgsz'), 640)
+    .option('--imgsz <n>', 'square training size', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), 640)
     .option('--letterbox', 'keep the aspect ratio and pad (default: stretch, as the seed\'s Roboflow step)')
-    .option('--val <fraction>', 'share of the train part that becomes val', parseFloat, 0.1)
-    .option('--seed <n>', 'seed of the train/val split (and of TACO-mini)', int('seed'), 0)
-    .option('--workers <n>', 'images processed concurrently (default: CPU cores)', int('workers'))
-    .option('--quality <n>', 'JPEG quality of the written images', int('quality'), 90)
-    .option('--mini-size <n>', 'TACO-mini: number of synthetic images', int('mini-size'))
+    .option('--val <fraction>', 'share of the train part that becomes val', numberOption('val', { min: 0, lt: 1 }), 0.1)
+    .option('--seed <n>', 'seed of the train/val split (and of TACO-mini)', numberOption('seed', RANGES.seed), 0)
+    .option('--workers <n>', 'images processed concurrently (default: CPU cores)', numberOption('workers', RANGES.workers))
+    .option('--quality <n>', 'JPEG quality of the written images', numberOption('quality', { integer: true, min: 1, max: 100 }), 90)
+    .option('--mini-size <n>', 'TACO-mini: number of synthetic images', numberOption('mini-size', { integer: true, min: 4, max: 100_000 }))
     .option('--json', 'print the summary as JSON')
     .action(async (o: { taco?: string; detectWaste?: string; out: string; imgsz: number; letterbox?: boolean; val: number; seed: number; workers?: number; quality: number; miniSize?: number; json?: boolean }) => {
       const { prepareDataset, formatSummary } = await import('../../project/data/prepare');
@@ -72,8 +65,8 @@ export function register(program: Command): void {
     .command('mini')
     .description('generate the SYNTHETIC TACO-mini in TACO\'s layout (data/batch_N, data/annotations.json, detect-waste/annotations_{train,test}.json)')
     .option('--out <dir>', 'output folder (new or empty)', 'datasets/taco-mini')
-    .option('--size <n>', 'number of synthetic images', int('size'))
-    .option('--seed <n>', 'seed: the same seed and size give the same bytes', int('seed'), 0)
+    .option('--size <n>', 'number of synthetic images', numberOption('size', { integer: true, min: 4, max: 100_000 }))
+    .option('--seed <n>', 'seed: the same seed and size give the same bytes', numberOption('seed', RANGES.seed), 0)
     .action(async (o: { out: string; size?: number; seed: number }) => {
       const { generateTacoMini } = await import('../../project/data/taco-mini');
       try {
@@ -89,9 +82,9 @@ export function register(program: Command): void {
     .description('fetch the real TACO images from the URLs in annotations.json (needs the internet; resumable)')
     .option('--out <dir>', 'TACO data folder to fill (batch_N/...)', 'datasets/TACO/data')
     .option('--annotations <file>', 'TACO annotations.json (default: <out>/annotations.json)')
-    .option('--concurrency <n>', 'parallel downloads', int('concurrency'), 8)
-    .option('--retries <n>', 'retries per image (exponential backoff)', int('retries'), 3)
-    .option('--timeout <s>', 'seconds per request', parseFloat, 60)
+    .option('--concurrency <n>', 'parallel downloads', numberOption('concurrency', { integer: true, min: 1, max: 256 }), 8)
+    .option('--retries <n>', 'retries per image (exponential backoff)', numberOption('retries', { integer: true, min: 0, max: 100 }), 3)
+    .option('--timeout <s>', 'seconds per request', numberOption('timeout', RANGES.seconds), 60)
     .option('--url-field <name>', 'flickr_url (original, as TACO\'s download.py) or flickr_640_url', 'flickr_url')
     .option('--json', 'print the report as JSON')
     .action(async (o: { out: string; annotations?: string; concurrency: number; retries: number; timeout: number; urlField: string; json?: boolean }) => {

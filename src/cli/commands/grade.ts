@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 export function register(program: Command): void {
   program
@@ -7,8 +8,8 @@ export function register(program: Command): void {
     .description('grade by running: execute a notebook in grading mode and score its checks (cells with nbgrader grade metadata); writes grade.json')
     .argument('[notebook]', 'notebook to grade', path.join('notebooks', 'Part2_SummaryQuestions.ipynb'))
     .option('--out <dir>', 'folder for the executed notebook and grade.json (default runs/grade/<name>)')
-    .option('--check-timeout <s>', 'time limit per check, seconds', (v: string) => Number(v), 120)
-    .option('--timeout <s>', 'time limit per ordinary cell, seconds', (v: string) => Number(v), 600)
+    .option('--check-timeout <s>', 'time limit per check, seconds', numberOption('check-timeout', RANGES.seconds), 120)
+    .option('--timeout <s>', 'time limit per ordinary cell, seconds', numberOption('timeout', RANGES.seconds), 600)
     .option('--json', 'print grade.json to stdout instead of the table')
     .action(async (notebook: string, o: { out?: string; checkTimeout: number; timeout: number; json?: boolean }) => {
       const { gradeNotebook, formatGradeTable, listChecks } = await import('../../notebook/grade/grade');

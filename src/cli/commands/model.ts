@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 const SCALE_NAMES = ['n', 's', 'm', 'l', 'x'];
 
@@ -8,17 +9,9 @@ function parseScale(v: string): string {
   return s;
 }
 
-function parsePositiveInt(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
-
-function parseImgsz(v: string): number {
-  const n = parsePositiveInt(v);
-  if (n % 32 !== 0) throw new InvalidArgumentError('imgsz must be a multiple of 32 (the largest stride)');
-  return n;
-}
+const parsePositiveInt = numberOption('nc', RANGES.nc);
+/** A multiple of 32: the largest stride. */
+const parseImgsz = numberOption('imgsz', RANGES.imgsz);
 
 /** `taco model ...`: the YOLOv8 definition, without building tensors. */
 export function register(program: Command): void {

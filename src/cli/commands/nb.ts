@@ -1,10 +1,5 @@
 import { Command } from 'commander';
-
-function seconds(v: string): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0) throw new Error(`--timeout: want a positive number of seconds, got "${v}"`);
-  return x;
-}
+import { RANGES, numberOption } from '../parse';
 
 export function register(program: Command): void {
   const nb = program.command('nb').description('run notebooks headless with the tslab kernel (no Jupyter or Python needed)');
@@ -14,8 +9,8 @@ export function register(program: Command): void {
     .argument('<notebook>', 'the .ipynb to run (imports like "../src/..." resolve from its folder)')
     .option('--out <file>', 'where to write the executed notebook (default runs/notebooks/<name>.ipynb)')
     .option('--inplace', 'write the executed notebook over the input')
-    .option('--timeout <s>', 'per-cell timeout in seconds', seconds, 600)
-    .option('--start-timeout <s>', 'seconds to wait for the kernel to start', seconds, 90)
+    .option('--timeout <s>', 'per-cell timeout in seconds', numberOption('timeout', RANGES.seconds), 600)
+    .option('--start-timeout <s>', 'seconds to wait for the kernel to start', numberOption('start-timeout', RANGES.seconds), 90)
     .option('--json', 'print the run result (cells, timings, failure) as JSON')
     .action(async (file: string, opts: { out?: string; inplace?: boolean; timeout: number; startTimeout: number; json?: boolean }) => {
       if (opts.inplace && opts.out) throw new Error('--inplace and --out exclude each other');

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 interface PredictCliOptions {
   weights: string; source: string; conf: string; iou: string; imgsz: string; batch: string; maxDet: string;
@@ -12,11 +13,11 @@ export function register(program: Command): void {
     .description('detect objects in images with a YOLOv8 safetensors model (ultralytics predict)')
     .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--source <path>', 'an image or a folder of images')
-    .option('--conf <n>', 'confidence threshold', '0.25')
-    .option('--iou <n>', 'NMS IoU threshold', '0.7')
-    .option('--imgsz <n>', 'inference size (pixels)', '640')
-    .option('--batch <n>', 'images per batch (1, as ultralytics predicts a folder: each picture padded only to a multiple of 32)', '1')
-    .option('--max-det <n>', 'maximum detections per image', '300')
+    .option('--conf <n>', 'confidence threshold', numberOption('conf', RANGES.probability), '0.25')
+    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), '0.7')
+    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), '640')
+    .option('--batch <n>', 'images per batch (1, as ultralytics predicts a folder: each picture padded only to a multiple of 32)', numberOption('batch', RANGES.batch), '1')
+    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), '300')
     .option('--resize <mode>', "'letterbox' (ultralytics: aspect kept, grey padding) or 'stretch' (how taco data prepare builds its dataset)", 'letterbox')
     .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--data <data.yaml>', 'class names and COCO category ids (needed for --save-json)')

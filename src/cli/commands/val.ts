@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { RANGES, numberOption } from '../parse';
 
 interface ValCliOptions {
   weights: string; data: string; split: string; imgsz: string; batch: string; conf: string; iou: string; maxDet: string;
@@ -12,11 +13,11 @@ export function register(program: Command): void {
     .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--data <data.yaml>', 'dataset description written by taco data prepare')
     .option('--split <split>', 'val or test', 'val')
-    .option('--imgsz <n>', 'inference size (pixels)', '640')
-    .option('--batch <n>', 'images per batch', '16')
-    .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', '0.001')
-    .option('--iou <n>', 'NMS IoU threshold', '0.7')
-    .option('--max-det <n>', 'maximum detections per image', '300')
+    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), '640')
+    .option('--batch <n>', 'images per batch', numberOption('batch', RANGES.batch), '16')
+    .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', numberOption('conf', RANGES.probability), '0.001')
+    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), '0.7')
+    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), '300')
     .option('--no-rect', "square imgsz x imgsz inputs instead of ultralytics' rect batches (sorted by aspect ratio, pad 0.5)")
     .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--save-json', 'also save COCO results (predictions.json, image ids by file stem, category ids from data.yaml)')

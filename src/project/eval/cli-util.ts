@@ -1,13 +1,9 @@
 /** Small helpers shared by the predict and val commands: validated numeric options and a progress bar on stderr. */
+import { NumberRange, parseNumber } from '../../cli/parse';
 
-export function numberOption(flag: string, raw: string, o: { integer?: boolean; min?: number; max?: number } = {}): number {
-  const v = Number(raw);
-  const bad = !Number.isFinite(v) || (o.integer && !Number.isInteger(v)) || (o.min !== undefined && v < o.min) || (o.max !== undefined && v > o.max);
-  if (bad) {
-    const range = `${o.integer ? 'an integer' : 'a number'}${o.min !== undefined ? ` >= ${o.min}` : ''}${o.max !== undefined ? ` <= ${o.max}` : ''}`;
-    throw new Error(`${flag} must be ${range}, got '${raw}'`);
-  }
-  return v;
+/** The shared option parser (src/cli/parse.ts), for values checked in an action: `numberOption('--conf', o.conf, { min: 0, max: 1 })`. */
+export function numberOption(flag: string, raw: string | number, o: NumberRange = {}): number {
+  return parseNumber(flag, raw, o);
 }
 
 /** A cli-progress bar when stderr is a terminal; silent otherwise (logs and notebooks stay clean). */
