@@ -1,4 +1,5 @@
 import { decodeLikeCv2 } from '../data/cv-decode';
+import { orientedSize } from '../eval/oriented-size';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from './rng';
 import { Boxes, RgbImage, Sample } from './augment/image';
@@ -79,6 +80,19 @@ export class ImageCache {
     if (c) return c;
     if (this.failed.has(i)) return undefined;
     return this.pending.get(i) ?? this.decode(i);
+  }
+
+  /** The picture's own (EXIF-oriented) size: known once decoded, else read from its header; undefined if unreadable. */
+  async originalSize(i: number): Promise<{ width: number; height: number } | undefined> {
+    const known = this.originalSizes.get(i);
+    if (known) return known;
+    if (this.failed.has(i)) return undefined;
+    try {
+      return await orientedSize(this.items[i].imagePath);
+    } catch (e) {
+      this.failed.set(i, `${this.items[i].imagePath}: ${(e as Error).message}`);
+      return undefined;
+    }
   }
 
   /** Synchronous access for mosaic partners; they must have been awaited with `get` first. */

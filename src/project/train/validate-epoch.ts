@@ -44,15 +44,24 @@ export async function validateEpoch(
   const lossSum: [number, number, number] = [0, 0, 0];
   let batches = 0;
   const nms = { ...VAL_NMS, conf: opts.conf ?? VAL_NMS.conf, iou: opts.iou ?? VAL_NMS.iou, maxDet: opts.maxDet ?? VAL_NMS.maxDet };
-  // The rect plan needs every picture's aspect ratio first: decode them all (the RAM cache keeps them).
-  const all = await Promise.all(Array.from({ length: n }, (_, i) => cache.get(i)));
-  const ok = all.map((s, i) => (s ? i : -1)).filter((i) => i >= 0);
-  const sizes = ok.map((i) => cache.originalSizes.get(i) ?? { width: all[i]!.image.width, height: all[i]!.image.height });
+  // The rect plan needs every picture's aspect ratio first: from the cache, or read from the file's header (no
+  // decoding, so a pass without the RAM cache holds one batch of pictures at a time).
+  const sized = await Promise.all(Array.from({ length: n }, (_, i) => cache.originalSize(i)));
+  const ok = sized.map((s, i) => (s ? i : -1)).filter((i) => i >= 0);
+  const sizes = ok.map((i) => sized[i]!);
   const plan = valBatchPlan(sizes, opts.batch, cache.imgsz, opts.rect ?? true);
   let done = n - ok.length;
-  for (const pb of plan) {
-    const idx = pb.indices.map((k) => ok[k]);
-    const samples = idx.map((i) => all[i]!);
+  for (let b = 0; b < plan.length; b++) {
+    const pb = plan[b];
+    const loading = Promise.all(pb.indices.map((k) => cache.get(ok[k])));
+    // The next batch decodes (in libvips' threads) while this one runs.
+    if (b + 1 < plan.length) cache.prefetch(plan[b + 1].indices.map((k) => ok[k]));
+    const loaded = await loading;
+    // Positions (into `sizes`) of the pictures that decoded; a picture that fails is counted by the cache.
+    const kept = pb.indices.filter((_, j) => loaded[j]);
+    const samples = loaded.filter((x): x is Sample => x !== undefined);
+    done += pb.indices.length - samples.length;
+    if (samples.length === 0) continue;
     const [H, W] = pb.shape;
     const B = samples.length;
     const px = new Float32Array(B * H * W * 3);
@@ -60,11 +69,11 @@ export async function validateEpoch(
     samples.forEach((s, k) => placeInto(px, k, s.image, places[k]));
     const labels = samples.map((s, k) => labelsInInput(s, places[k]));
     const targets = { batchIdx: [] as number[], cls: [] as number[], bboxes: [] as number[][] };
-    labels.forEach((xy, b) => {
-      for (let j = 0; j < samples[b].boxes.cls.length; j++) {
+    labels.forEach((xy, k) => {
+      for (let j = 0; j < samples[k].boxes.cls.length; j++) {
         const [x1, y1, x2, y2] = xy.subarray(j * 4, j * 4 + 4);
-        targets.batchIdx.push(b);
-        targets.cls.push(samples[b].boxes.cls[j]);
+        targets.batchIdx.push(k);
+        targets.cls.push(samples[k].boxes.cls[j]);
         targets.bboxes.push([(x1 + x2) / 2 / W, (y1 + y2) / 2 / H, (x2 - x1) / W, (y2 - y1) / H]);
       }
     });
@@ -80,7 +89,7 @@ export async function validateEpoch(
     images.dispose();
     batches++;
     samples.forEach((s, k) => {
-      const size = sizes[pb.indices[k]];
+      const size = sizes[kept[k]];
       const t = valTransform(size.width, size.height, s.image.height, places[k]);
       validator.update({ ...dets[k], boxes: inputToOriginalXyxy(dets[k].boxes, t) }, { boxes: inputToOriginalXyxy(labels[k], t), classes: s.boxes.cls });
     });
