@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { CocoGt, CocoInputError, CocoResult, cocoEvaluate, readCocoGt, readCocoResults, validateResults } from '../../src/project/eval/coco';
-import { sharedPath, skipReason } from '../helpers/shared';
+import { fixturePath } from '../helpers/shared';
 
 function gt(): CocoGt {
   return {
@@ -107,8 +107,7 @@ test('file readers name the file: missing file, invalid JSON, NaN written by Pyt
 });
 
 test('CLI: taco cocoeval --json prints pycocotools\' stats at full precision; --per-class names the categories', (t) => {
-  const fixture = sharedPath('fixtures', 'cocoeval', 'category_mismatch.json');
-  if (!fixture) return t.skip(skipReason('fixtures/cocoeval'));
+  const fixture = fixturePath('cocoeval', 'category_mismatch.json');
   const c = JSON.parse(fs.readFileSync(fixture, 'utf8'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'taco-cocoeval-cli-'));
   try {

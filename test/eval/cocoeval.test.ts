@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { sharedPath, skipReason } from '../helpers/shared';
+import { fixturePath } from '../helpers/shared';
 import { cocoEvaluate, CocoGt, CocoResult } from '../../src/project/eval/coco';
 
 interface Fixture {
@@ -16,7 +16,7 @@ interface Fixture {
   precision_shape: number[];
 }
 
-const FIXDIR = sharedPath('fixtures', 'cocoeval');
+const FIXDIR = fixturePath('cocoeval');
 const files = FIXDIR ? fs.readdirSync(FIXDIR).filter((f) => f.endsWith('.json')).sort() : [];
 
 function load(file: string): Fixture {
@@ -29,7 +29,6 @@ function assertClose(actual: number, expected: number, what: string): void {
 }
 
 test('cocoeval fixtures are present', (t) => {
-  if (!FIXDIR) return t.skip(skipReason('fixtures/cocoeval'));
   assert.ok(files.length >= 11, `expected the 11 public cases, found ${files.length}`);
 });
 
@@ -51,7 +50,6 @@ for (const file of files) {
 }
 
 test('per-category AP equals stats[0] of a run restricted to that category (the fixtures\' definition)', (t) => {
-  if (!FIXDIR) return t.skip(skipReason('fixtures/cocoeval'));
   for (const file of ['medium_realistic.json', 'category_mismatch.json', 'crowd.json']) {
     const c = load(file);
     const r = cocoEvaluate(c.gt, c.dt);
@@ -64,7 +62,6 @@ test('per-category AP equals stats[0] of a run restricted to that category (the 
 });
 
 test('imgIds restriction equals evaluating the files cut down to those images', (t) => {
-  if (!FIXDIR) return t.skip(skipReason('fixtures/cocoeval'));
   const c = load('medium_realistic.json');
   const keep = c.gt.images.map((im) => im.id).filter((_, i) => i % 3 === 0);
   const ks = new Set(keep);
@@ -76,7 +73,6 @@ test('imgIds restriction equals evaluating the files cut down to those images', 
 });
 
 test('detection list order only matters through ties: reversing a tie-free list changes nothing', (t) => {
-  if (!FIXDIR) return t.skip(skipReason('fixtures/cocoeval'));
   const c = load('small_random.json');
   const scores = c.dt.map((d) => d.score);
   if (new Set(scores).size !== scores.length) return t.skip('small_random has tied scores');

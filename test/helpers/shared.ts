@@ -13,3 +13,8 @@ export function sharedPath(...parts: string[]): string | undefined {
 export function skipReason(what: string): string {
   return `../shared/${what} is absent (a user's clone has no ../shared): skipped`;
 }
+
+/** The golden fixtures of ultralytics, pycocotools and PyTorch, copied from ../shared/fixtures with their READMEs. */
+export function fixturePath(...parts: string[]): string {
+  return path.join(__dirname, '..', 'fixtures', ...parts);
+}

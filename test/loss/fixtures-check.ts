@@ -1,15 +1,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { sharedPath, skipReason } from '../helpers/shared';
+import { fixturePath } from '../helpers/shared';
 import { initBackend } from '../../src/project/engine/backend';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { loadFixtures, runCase } from './fixture';
 
 /** Every case of ../shared/fixtures/yolo-loss on one backend, at the issue's tolerances. */
 export function fixtureSuite(backend: 'cpu' | 'wasm' | 'webgpu' | 'native', skip: () => string | undefined = () => undefined): void {
-  const dir = sharedPath('fixtures', 'yolo-loss');
+  const dir = fixturePath('yolo-loss');
   test(`yolo-loss fixtures match ultralytics 8.0.200 on ${backend}`, async (t) => {
-    if (!dir) return t.skip(skipReason('fixtures/yolo-loss'));
     const why = skip();
     if (why) return t.skip(why);
     await initBackend({ backend });

@@ -5,9 +5,9 @@ import { initBackend } from '../../src/project/engine/backend';
 import { createYolo, YoloModel } from '../../src/project/model/yolo';
 import { loadWeights } from '../../src/project/model/weights';
 import { readSafetensors, SafeFile } from '../../src/project/model/safetensors';
-import { sharedPath, skipReason } from '../helpers/shared';
+import { fixturePath } from '../helpers/shared';
 
-const DIR = sharedPath('fixtures', 'yolo-forward');
+const DIR = fixturePath('yolo-forward');
 
 function nchwToNhwc(t: { data: unknown; shape: number[] }): tf.Tensor4D {
   return tf.tidy(() => tf.transpose(tf.tensor4d(t.data as Float32Array, t.shape as [number, number, number, number]), [0, 2, 3, 1]));
@@ -38,7 +38,6 @@ function loadVariant(variant: 'init' | 'bncal'): YoloModel {
 for (const backend of ['cpu', 'wasm'] as const) {
   for (const variant of ['bncal', 'init'] as const) {
     test(`yolov8n nc=7 (${variant}) reproduces the ultralytics forward fixture on ${backend}`, async (t) => {
-      if (!DIR) return t.skip(skipReason('fixtures/yolo-forward'));
       await initBackend({ backend });
       const io: SafeFile = readSafetensors(`${DIR}/yolov8n-nc7-io.safetensors`);
       const get = (k: string) => {

@@ -9,7 +9,7 @@ import { SCALES, defParamCount, resolveYolov8 } from '../../src/project/model/de
 import { createYolo } from '../../src/project/model/yolo';
 import { summary, formatSummary } from '../../src/project/model/summary';
 import { loadWeights, saveWeights, stateDict } from '../../src/project/model/weights';
-import { sharedPath, skipReason } from '../helpers/shared';
+import { fixturePath } from '../helpers/shared';
 
 const EXPECTED_PARAMS = { n: 3_012_213, s: 11_138_309, m: 25_860_373, l: 43_635_237, x: 68_159_349 };
 
@@ -33,8 +33,7 @@ test('built variables hold exactly the counted parameters (n and s)', async () =
 });
 
 test('state_dict names and shapes equal the ultralytics yolov8n-nc7 state_dict', (t) => {
-  const dir = sharedPath('fixtures', 'yolo-forward');
-  if (!dir) return t.skip(skipReason('fixtures/yolo-forward'));
+  const dir = fixturePath('yolo-forward');
   const ref = JSON.parse(fs.readFileSync(path.join(dir, 'yolov8n-nc7-tensors.json'), 'utf8')) as { tensors: { name: string; shape: number[] }[] };
   const m = createYolo({ scale: 'n', nc: 7 });
   const ours = [...stateDict(m)].map(([name, v]) => ({ name, shape: v.shape }));
