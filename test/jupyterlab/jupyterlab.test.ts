@@ -307,11 +307,11 @@ test('the notebooks run clean in JupyterLab 3.6 (Restart Kernel and Run All Cell
 
           await screenshotWhole(page, path.join(OUT, `${name}.png`));
           if (facts.plots > 0) {
-            // One viewport with a figure (the README's picture for Part 1: the training curves), scrolled to the top.
+            // One viewport with the first figure at its top (for Part 1, the README's picture: the dataset's classes).
             await page.evaluate(() => {
-              const plots = Array.from(document.querySelectorAll('.taco-plotly'));
-              const plot = plots.find((p) => /Training and validation/.test(p.textContent ?? '')) ?? plots[0];
-              plot.closest('.jp-Cell')?.scrollIntoView({ block: 'start' });
+              const plot = document.querySelector('.taco-plotly')!;
+              plot.scrollIntoView({ block: 'start' });
+              plot.closest('.jp-NotebookPanel-notebook')?.scrollBy(0, -40);
             });
             await page.waitForTimeout(500);
             await page.screenshot({ path: path.join(OUT, `${name}-figure.png`) });
