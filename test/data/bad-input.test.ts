@@ -26,7 +26,8 @@ test('a missing image and a corrupt or truncated JPEG are counted drops, named i
       { file: 'batch_1/good.jpg', bytes: good, width: 100, height: 80 },
       { file: 'batch_1/missing.jpg', width: 100, height: 80 },
       { file: 'batch_1/corrupt.jpg', bytes: Buffer.from('this is not a jpeg'), width: 100, height: 80 },
-      { file: 'batch_1/trunc.jpg', bytes: good.subarray(0, Math.floor(good.length / 2)), width: 100, height: 80, test: true },
+      // (all in train: a split whose every picture is unreadable is an error of its own, test/faults/prepare.test.ts)
+      { file: 'batch_1/trunc.jpg', bytes: good.subarray(0, Math.floor(good.length / 2)), width: 100, height: 80 },
     ]);
     const s = await prepareDataset({ taco: path.join(root, 'taco'), out: path.join(root, 'out') });
     assert.equal(s.images.total, 1);

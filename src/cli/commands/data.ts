@@ -85,16 +85,17 @@ export function register(program: Command): void {
     .option('--concurrency <n>', 'parallel downloads', numberOption('concurrency', { integer: true, min: 1, max: 256 }), 8)
     .option('--retries <n>', 'retries per image (exponential backoff)', numberOption('retries', { integer: true, min: 0, max: 100 }), 3)
     .option('--timeout <s>', 'seconds per request', numberOption('timeout', RANGES.seconds), 60)
+    .option('--max-size <MB>', 'largest file to accept, in MB (a larger response is cut off while it streams)', numberOption('max-size', { gt: 0, max: 100_000 }), 50)
     .option('--url-field <name>', 'flickr_url (original, as TACO\'s download.py) or flickr_640_url', 'flickr_url')
     .option('--json', 'print the report as JSON')
-    .action(async (o: { out: string; annotations?: string; concurrency: number; retries: number; timeout: number; urlField: string; json?: boolean }) => {
+    .action(async (o: { out: string; annotations?: string; concurrency: number; retries: number; timeout: number; maxSize: number; urlField: string; json?: boolean }) => {
       const { downloadTaco, defaultAnnotationsFile } = await import('../../project/data/download');
       const bar = await progressBar('download', 'img');
       try {
         if (!['flickr_url', 'flickr_640_url', 'coco_url'].includes(o.urlField)) throw new Error(`--url-field must be flickr_url, flickr_640_url or coco_url`);
         const r = await downloadTaco({
           annotations: o.annotations ?? defaultAnnotationsFile(o.out), out: o.out, concurrency: o.concurrency, retries: o.retries,
-          timeoutMs: o.timeout * 1000, urlField: o.urlField as 'flickr_url', onProgress: (p) => bar.update(p.done, p.total),
+          timeoutMs: o.timeout * 1000, maxBytes: o.maxSize * 1e6, urlField: o.urlField as 'flickr_url', onProgress: (p) => bar.update(p.done, p.total),
         });
         bar.stop();
         if (o.json) console.log(JSON.stringify(r, null, 2));

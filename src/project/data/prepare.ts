@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ClassMapping, DETECT_WASTE_MAPPING, categoryIdToIndex, mappingToCocoCategories, mappingToJson } from './classes';
 import { CocoAnnotation, CocoDataset, CocoImage, DataError, duplicateAnnotationIds, readCocoFile, xyxyToCoco } from './coco';
-import { SplitItem, splitByDetectWaste } from './split';
+import { SplitItem, isNonPublic, splitByDetectWaste } from './split';
+import { linkOutside } from './safe-path';
 import { makeRng, shuffled } from './random';
 import { ResizeMode, ResizeParams, resizeParams, xyxyToResized, xyxyToYoloCxcywh } from './resize-boxes';
 import { ImageProbe, orientAndResize, probeImage } from './image-process';
@@ -97,6 +98,27 @@ function checkOutFolder(out: string, inputs: string[]): void {
     throw new DataError(`--out ${out} already holds other data (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}) and was not written by 'taco data prepare': choose an empty or new folder`);
 }
 
+/**
+ * A split that should have pictures and has none is an error, before data.yaml is written (its presence
+ * means "a complete dataset"): every picture missing, or all of a split's unreadable, used to give a dataset
+ * with nothing to train on and exit 0. A split left empty on purpose (--val 0, no images listed for it, as in
+ * an evaluation-only dataset) is fine; the trainer refuses an empty train split itself.
+ */
+function checkSplitsUsable(
+  ok: { ysplit: YoloSplit }[], expected: Record<YoloSplit, number>, files: Record<YoloSplit, string>, dataDir: string,
+  skipped: Record<string, number>, examples: Record<string, string[]>,
+): void {
+  for (const s of ['train', 'val', 'test'] as const) {
+    if (expected[s] === 0 || ok.some((p) => p.ysplit === s)) continue;
+    const counts = Object.entries(skipped).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'none';
+    const eg = Object.entries(examples).flatMap(([k, v]) => (skipped[k] > 0 ? v.slice(0, 2).map((x) => `${k}: ${x}`) : [])).slice(0, 4);
+    throw new DataError(
+      `the ${s} split has no usable picture (of the images ${files[s]} lists; skipped: ${counts}${eg.length ? `; e.g. ${eg.join('; ')}` : ''}), ` +
+        `looked for in ${dataDir}; no data.yaml written`,
+    );
+  }
+}
+
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }
@@ -118,6 +140,7 @@ export async function prepareDataset(opts: PrepareOptions): Promise<PrepareSumma
   const concurrency = Math.max(1, opts.concurrency ?? os.cpus().length);
   if (!(imgsz >= 32 && Number.isInteger(imgsz))) throw new DataError(`imgsz must be an integer >= 32 (got ${imgsz})`);
   if (!(valFraction >= 0 && valFraction < 1)) throw new DataError(`valFraction must be in [0, 1) (got ${valFraction})`);
+  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new DataError(`quality must be an integer in 1..100 (got ${quality})`);
   const out = path.resolve(opts.out);
   const synthetic = opts.taco === undefined;
 
@@ -131,6 +154,11 @@ export async function prepareDataset(opts: PrepareOptions): Promise<PrepareSumma
     checkOutFolder(out, [tacoRoot, ...(opts.detectWaste ? [opts.detectWaste] : [])]);
   }
   fs.mkdirSync(out, { recursive: true });
+  // Nothing is written through a link that leaves the output folder.
+  for (const d of ['images', 'labels', 'coco', ...['train', 'val', 'test'].flatMap((s) => [`images/${s}`, `labels/${s}`])]) {
+    const link = linkOutside(out, path.join(out, d));
+    if (link) throw new DataError(`--out ${opts.out}: ${link}; remove it, nothing is written through it`);
+  }
   const prev = readManifest(out) ?? { version: MANIFEST_VERSION, complete: false, entries: {} };
   // The marker goes first (so a crashed run can be resumed), and the completion files go away until the end.
   writeJsonAtomic(path.join(out, MARKER), { ...prev, complete: false });
@@ -198,6 +226,12 @@ export async function prepareDataset(opts: PrepareOptions): Promise<PrepareSumma
     }
   });
   const ok = processed.filter((p): p is Processed => p !== undefined);
+  checkSplitsUsable(ok, {
+    // detect-waste's train part listed public images: the train split must end up with some.
+    train: sets.train.images.some((im) => !isNonPublic(im)) ? Math.max(1, trainItems.length - nVal) : 0,
+    val: nVal,
+    test: sets.test.images.filter((im) => !isNonPublic(im)).length,
+  }, { train: trainFile, val: trainFile, test: testFile }, tacoDataDir, imagesSkipped, skippedExamples);
 
   const dropped: Record<BoxDropReason, number> = { nonPositiveSize: 0, outsideImage: 0, unknownCategory: split.droppedAnnotations.unknownCategory, unknownImage: split.droppedAnnotations.unknownImage };
   let clipped = 0;
@@ -260,6 +294,8 @@ export async function prepareDataset(opts: PrepareOptions): Promise<PrepareSumma
     fs.rmSync(path.join(out, rel.replace(/^images\//, 'labels/').replace(/\.jpg$/, '.txt')), { force: true });
   }
 
+  // Every split has its folders, empty or not: readers (the trainer's val split) find what data.yaml names.
+  for (const s of ['train', 'val', 'test'] as const) for (const d of ['images', 'labels']) fs.mkdirSync(path.join(out, d, s), { recursive: true });
   const outputs: PrepareSummary['outputs'] = { dataYaml: path.join(out, 'data.yaml'), coco: {} as PrepareSummary['outputs']['coco'], summary: path.join(out, 'summary.json') };
   for (const s of ['train', 'val', 'test'] as const) {
     const r = path.join(out, 'coco', `${s}_${imgsz}.json`);
@@ -300,6 +336,7 @@ export function formatSummary(s: PrepareSummary): string {
     `${s.synthetic ? 'SYNTHETIC TACO-mini' : 'TACO'} -> ${path.dirname(s.outputs.dataYaml)}`,
     `images written: train ${s.images.train}, val ${s.images.val}, test ${s.images.test} (${s.images.processed} processed, ${s.images.reused} up to date)`,
     `images skipped: ${skipped}${s.boxesOfSkippedImages ? ` (their ${s.boxesOfSkippedImages} boxes go with them)` : ''}`,
+    ...Object.entries(s.imagesSkipped).filter(([k, n]) => n > 0 && k !== 'nonPublic' && s.skippedExamples[k]?.length).map(([k, n]) => `  ${k}: ${s.skippedExamples[k].slice(0, 3).join('; ')}${n > 3 ? `; and ${n - 3} more` : ''}`),
     `boxes kept: train ${s.boxes.kept.train}, val ${s.boxes.kept.val}, test ${s.boxes.kept.test}; clipped ${s.boxes.clipped}; dropped: ${dropped}`,
     `frames: ${Object.entries(s.frames).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ')}`,
     `${s.options.imgsz}x${s.options.imgsz} ${s.options.mode}, seed ${s.options.seed}, ${s.seconds.toFixed(1)} s${s.imagesPerSecond ? `, ${s.imagesPerSecond.toFixed(1)} images/s` : ''}`,

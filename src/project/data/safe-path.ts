@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -12,6 +13,43 @@ export function resolveInside(root: string, rel: string): string | undefined {
   const base = path.resolve(root);
   const full = path.resolve(base, rel);
   return full === base || !full.startsWith(base + path.sep) ? undefined : full;
+}
+
+/**
+ * A symbolic link on the way from `root` to `full` (a path inside root by name) that leads outside root's
+ * real folder, as a message naming the link and its target; undefined when there is none. A name that is
+ * inside can still reach any file through a link: readers and writers of a chosen folder check this too.
+ * Links that stay inside the folder are fine. Parts of the path that do not exist yet cannot be links.
+ */
+export function linkOutside(root: string, full: string): string | undefined {
+  const base = path.resolve(root);
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(base);
+  } catch {
+    return undefined;
+  }
+  const rel = path.relative(base, path.resolve(full));
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return `${full} is outside ${root}`;
+  let cur = base;
+  for (const part of rel.split(path.sep).filter(Boolean)) {
+    cur = path.join(cur, part);
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(cur);
+    } catch {
+      return undefined;
+    }
+    if (!st.isSymbolicLink()) continue;
+    let target: string;
+    try {
+      target = fs.realpathSync(cur);
+    } catch {
+      target = path.resolve(path.dirname(cur), fs.readlinkSync(cur)); // dangling
+    }
+    if (target !== realRoot && !target.startsWith(realRoot + path.sep)) return `${path.relative(base, cur)} is a symbolic link to ${target}, outside ${root}`;
+  }
+  return undefined;
 }
 
 /**

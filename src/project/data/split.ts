@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CocoAnnotation, CocoDataset, CocoImage, DataError } from './coco';
-import { flatName, resolveInside } from './safe-path';
+import { flatName, linkOutside, resolveInside } from './safe-path';
 import { ClassMapping, categoryIdToIndex } from './classes';
 
 export type SourceSplit = 'train' | 'test';
@@ -75,16 +75,19 @@ export function splitByDetectWaste(
     }
     for (const im of ds.images) {
       const anns = byImage.get(im.id) ?? [];
-      const skip = (reason: ImageSkipReason) => {
+      const skip = (reason: ImageSkipReason, example = im.file_name) => {
         res.skippedImages[reason]++;
         res.annotationsOfSkippedImages += anns.length;
-        if (res.skippedExamples[reason].length < 5) res.skippedExamples[reason].push(im.file_name);
+        if (res.skippedExamples[reason].length < 5) res.skippedExamples[reason].push(example);
       };
       if (isNonPublic(im)) { skip('nonPublic'); continue; }
       const full = resolveInside(tacoDataDir, im.file_name);
       if (!full) { skip('unsafePath'); continue; }
       const src = findSourceFile(full, exists);
       if (!src) { skip('missing'); continue; }
+      // A name inside the folder can still lead anywhere through a link: such a picture is not read.
+      const link = linkOutside(tacoDataDir, src);
+      if (link) { skip('unsafePath', `${im.file_name}: ${link}`); continue; }
       const prev = fileSeen.get(im.file_name);
       if (prev) throw new DataError(`${im.file_name} is listed twice (in ${prev} and ${split}): the split must be a partition`);
       fileSeen.set(im.file_name, split);
