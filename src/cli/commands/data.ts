@@ -115,12 +115,15 @@ export function register(program: Command): void {
     .command('stats')
     .description('per-split class counts, boxes per image, COCO small/medium/large in the original and imgsz frames, image sizes')
     .option('--data <dir>', 'a folder written by `taco data prepare`', 'datasets/taco')
-    .option('--json', 'machine-readable output')
-    .action(async (o: { data: string; json?: boolean }) => {
-      const { preparedStats } = await import('../../project/data/stats');
+    .option('--strict', 'a missing or unreadable input is an error (default: skipped, counted and listed)')
+    .option('--json', 'machine-readable output (with "skipped": [{file, reason}])')
+    .action(async (o: { data: string; strict?: boolean; json?: boolean }) => {
+      const { preparedStatsReport } = await import('../../project/data/stats');
       try {
-        const st = preparedStats(o.data);
-        if (o.json) return console.log(JSON.stringify(st, null, 2));
+        const { splits: st, skipped } = preparedStatsReport(o.data);
+        if (o.strict && skipped.length) throw new Error(`${skipped[0].file}: ${skipped[0].reason} (--strict; ${skipped.length} input${skipped.length > 1 ? 's' : ''} in all)`);
+        for (const s of skipped) console.error(`warning: skipped ${s.file}: ${s.reason}`);
+        if (o.json) return console.log(JSON.stringify({ ...st, skipped }, null, 2));
         for (const [split, s] of Object.entries(st)) {
           console.log(`${split}: ${s.images} images, ${s.boxes} boxes`);
           console.log(`  classes: ${Object.entries(s.classes).map(([k, v]) => `${k} ${v}`).join(', ')}`);

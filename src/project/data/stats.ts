@@ -71,19 +71,50 @@ export function splitStats(original: CocoDataset, imgsz = 640, mapping: ClassMap
 
 /** Statistics of a prepared folder (`taco data prepare --out DIR`), per split. */
 export function preparedStats(outDir: string): Record<string, SplitStats> {
+  return preparedStatsReport(outDir).splits;
+}
+
+/** An input a reader left out, and why. */
+export interface SkippedInput { file: string; reason: string }
+
+/**
+ * preparedStats with what it left out: a split whose COCO file is missing or unreadable, and pictures a
+ * split lists that are not in images/<split>/ (left out of the counts, as the trainer never sees them).
+ * Nothing is dropped silently: `taco data stats` prints each and records them in its JSON.
+ */
+export function preparedStatsReport(outDir: string): { splits: Record<string, SplitStats>; skipped: SkippedInput[] } {
   const res: Record<string, SplitStats> = {};
+  const skipped: SkippedInput[] = [];
   const dir = path.join(outDir, 'coco');
   if (!fs.existsSync(dir)) throw new Error(`${outDir}: no coco/ folder; run 'taco data prepare' first`);
   for (const s of ['train', 'val', 'test']) {
     const f = path.join(dir, `${s}_original.json`);
-    if (!fs.existsSync(f)) continue;
-    const ds = readCocoFile(f);
+    if (!fs.existsSync(f)) {
+      skipped.push({ file: f, reason: `missing: the ${s} split is left out` });
+      continue;
+    }
+    let ds: CocoDataset;
+    try {
+      ds = readCocoFile(f);
+    } catch (e) {
+      skipped.push({ file: f, reason: `unreadable, the ${s} split is left out: ${(e as Error).message}` });
+      continue;
+    }
+    const imgDir = path.join(outDir, 'images', s);
+    const absent = new Set<number>();
+    for (const im of ds.images) {
+      const p = path.join(imgDir, im.file_name);
+      if (fs.existsSync(p)) continue;
+      absent.add(im.id);
+      skipped.push({ file: p, reason: `listed in ${f} but missing: left out of the ${s} counts` });
+    }
+    if (absent.size) ds = { ...ds, images: ds.images.filter((im) => !absent.has(im.id)), annotations: ds.annotations.filter((a) => !absent.has(a.image_id)) };
     const frame = ds.frame as { imgsz?: number } | undefined;
     const resized = fs.readdirSync(dir).find((x) => x.startsWith(`${s}_`) && /_\d+\.json$/.test(x));
     const imgsz = frame?.imgsz ?? (resized ? Number(/_(\d+)\.json$/.exec(resized)?.[1]) : 640);
     res[s] = splitStats(ds, imgsz);
   }
-  return res;
+  return { splits: res, skipped };
 }
 
 /** Plotly figure spec: boxes per class and split (ultralytics labels.jpg, top-left panel). */
