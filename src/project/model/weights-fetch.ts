@@ -154,7 +154,8 @@ async function requestInto(url: string, part: string, name: string, o: Required<
       const reader = res.body.getReader();
       o.onProgress?.(done, total);
       for (;;) {
-        let r: ReadableStreamReadResult<Uint8Array>;
+        // The read's own type: ReadableStreamReadResult is a DOM global that tslab's compiler (no DOM lib) lacks.
+        let r: Awaited<ReturnType<typeof reader.read>>;
         try {
           r = await reader.read();
         } catch (e) {
