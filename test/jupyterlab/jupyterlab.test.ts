@@ -164,7 +164,7 @@ async function collectFacts(page: Page): Promise<Facts> {
       }
       return out.join('');
     };
-    const rendered = [...root.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown'), ...root.querySelectorAll('.jp-OutputArea-output')];
+    const rendered = [...Array.from(root.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown')), ...Array.from(root.querySelectorAll('.jp-OutputArea-output'))];
     const rawTex = rendered
       .map((e) => visibleText(e).match(/\$\$|\\(frac|sum|mathrm|mathbf|left|right|begin|cdot|sqrt)\b/g) ?? [])
       .flat();
