@@ -3,8 +3,8 @@
  * - predict (`BasePredictor.pre_transform`): each picture letterboxed straight from its decoded pixels with
  *   INTER_LINEAR; `auto` (pad to a multiple of 32 only) when every picture of the batch has the same shape,
  *   else the square imgsz x imgsz frame;
- * - validation (`YOLODataset` in val mode): `load_image` first (long side to imgsz, INTER_AREA when shrinking,
- *   INTER_LINEAR when enlarging), then LetterBox with scaleup off into the batch's shape (rect batches, or square).
+ * - validation (`YOLODataset` in val mode, run by validate.ts): `load_image` first (the ImageCache), then LetterBox
+ *   with scaleup off into the batch's shape (rect batches planned here, or square).
  * - stretch (`--resize stretch`, how `taco data prepare` builds its dataset): each axis to imgsz on its own, INTER_LINEAR.
  * Pixels: RGB, /255, padding grey 114, NHWC float32.
  */
@@ -13,7 +13,7 @@ import { decodeRgb } from '../train/loader';
 import type { RgbImage } from '../train/augment/image';
 import { cvResize } from '../data/cv-resize';
 import { FrameTransform, stretchTransform } from './frame';
-import { LetterboxGeometry, RectBatch, letterboxGeometry, loadImageSize, predictTransform, rectBatches, valTransform } from './letterbox-geometry';
+import { LetterboxGeometry, RectBatch, letterboxGeometry, predictTransform, rectBatches } from './letterbox-geometry';
 
 export interface InputBatch {
   /** [B, H, W, 3] 0..1 */
@@ -52,22 +52,6 @@ export function predictBatch(images: RgbImage[], imgsz: number, stride = 32): In
   const data = new Float32Array(images.length * height * width * 3);
   images.forEach((im, i) => placeInto(data, i, im, places[i]));
   return { data, height, width, transforms: images.map((im, i) => predictTransform(im.width, im.height, places[i])) };
-}
-
-/** load_image: the long side to imgsz (INTER_AREA shrinking, INTER_LINEAR enlarging), for validation. */
-export function loadImageResize(img: RgbImage, imgsz: number): RgbImage {
-  const s = loadImageSize(img.width, img.height, imgsz);
-  return s.interpolation === 'none' ? img : cvResize(img, s.width, s.height, s.interpolation);
-}
-
-/** ultralytics validation's batch of one shape [H, W]: load_image, then LetterBox(shape, scaleup off), centred. */
-export function valBatch(images: RgbImage[], imgsz: number, shape: [number, number]): InputBatch {
-  const loaded = images.map((im) => loadImageResize(im, imgsz));
-  const places = loaded.map((im) => letterboxGeometry(im.width, im.height, shape, { scaleup: false }));
-  const [height, width] = shape;
-  const data = new Float32Array(images.length * height * width * 3);
-  loaded.forEach((im, i) => placeInto(data, i, im, places[i]));
-  return { data, height, width, transforms: images.map((im, i) => valTransform(im.width, im.height, loaded[i].height, places[i])) };
 }
 
 /** Validation batches over pictures of these (EXIF-oriented) sizes: rect (sorted by aspect, pad 0.5) or square, in order. */

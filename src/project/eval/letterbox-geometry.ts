@@ -6,8 +6,7 @@
  * - `scale_boxes` (utils/ops.py) without ratio_pad (predict): gain = min(H/h0, W/w0),
  *   pad = (round((W − w0·gain)/2 − 0.1), round((H − h0·gain)/2 − 0.1)); with ratio_pad (validation):
  *   gain = ratio_pad[0][0] (the height ratio of load_image) and pad = ratio_pad[1] (LetterBox's left, top).
- * - `BaseDataset.load_image` (data/base.py): r = imgsz / max(h0, w0); when r ≠ 1 the image becomes
- *   (min(ceil(w0·r), imgsz), min(ceil(h0·r), imgsz)), INTER_AREA when shrinking without augmentation, else INTER_LINEAR.
+ * (`BaseDataset.load_image`, which validation runs first, is `resizeLongSide` in train/augment/letterbox.ts.)
  */
 
 import type { LetterboxGeometry } from '../data/cv-letterbox';
@@ -25,13 +24,6 @@ export function predictTransform(w0: number, h0: number, g: LetterboxGeometry): 
     resizedWidth: g.unpadW, resizedHeight: g.unpadH, gainX: gain, gainY: gain,
     padX: roundHalfEven((g.width - w0 * gain) / 2 - 0.1), padY: roundHalfEven((g.height - h0 * gain) / 2 - 0.1),
   };
-}
-
-/** load_image's size for a w0 x h0 picture at imgsz (unchanged when its long side already is imgsz). */
-export function loadImageSize(w0: number, h0: number, imgsz: number): { width: number; height: number; interpolation: 'area' | 'linear' | 'none' } {
-  const r = imgsz / Math.max(w0, h0);
-  if (r === 1) return { width: w0, height: h0, interpolation: 'none' };
-  return { width: Math.min(Math.ceil(w0 * r), imgsz), height: Math.min(Math.ceil(h0 * r), imgsz), interpolation: r > 1 ? 'linear' : 'area' };
 }
 
 /**

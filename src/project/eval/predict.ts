@@ -9,8 +9,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame';
 import { Detections, NmsOptions, nonMaxSuppression } from './nms';
-import { orientedSize } from './oriented-size';
-import { InputBatch, decodePicture, predictBatch, stretchBatch, valBatch, valBatchPlan } from './input-batch';
+import { InputBatch, decodePicture, predictBatch, stretchBatch } from './input-batch';
 import type { RgbImage } from '../train/augment/image';
 import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './outputs';
 import { drawDetections } from './draw';
@@ -26,8 +25,6 @@ export interface PredictOptions extends NmsOptions {
    * square); 'stretch': separate x and y gains to imgsz x imgsz (how `taco data prepare` builds its dataset).
    */
   resize?: ResizeMode;
-  /** ultralytics' validation preprocessing instead (load_image, LetterBox without scaleup): rect batches, or square. */
-  val?: { rect: boolean };
   batch?: number;
   /** An unreadable picture is an error instead of a counted skip. */
   strict?: boolean;
@@ -79,41 +76,21 @@ async function decodeAll(files: string[], indices: number[], strict: boolean) {
   return { images, kept, skipped };
 }
 
-/** The batches of a run, per preprocessing: stretch and letterbox in input order, validation in rect order. */
+/** The batches of a run, in input order (validation, with its rect order, is validate.ts). */
 async function planBatches(files: string[], opts: PredictOptions, skipped: SkippedImage[]): Promise<PlannedBatch[]> {
   const imgsz = opts.imgsz ?? 640;
   const bs = Math.max(1, opts.batch ?? 8);
   const strict = opts.strict ?? false;
   const chunks = (idx: number[]) => Array.from({ length: Math.ceil(idx.length / bs) }, (_, k) => idx.slice(k * bs, (k + 1) * bs));
   const all = files.map((_, i) => i);
-  if (opts.val) {
-    // Aspect ratios from the headers (EXIF-oriented), as ultralytics reads them to sort its rect batches.
-    const sizes = await Promise.all(files.map((f) => orientedSize(f).then((s) => s, (e: Error) => e)));
-    const ok: number[] = [];
-    sizes.forEach((s, i) => {
-      if (!(s instanceof Error)) return ok.push(i);
-      const reason = `cannot read the image size (${s.message})`;
-      if (strict) throw new Error(`${files[i]}: ${reason}`);
-      skipped.push({ file: files[i], reason });
-    });
-    const plan = valBatchPlan(ok.map((i) => sizes[i] as { width: number; height: number }), bs, imgsz, opts.val.rect);
-    return plan.map((b) => {
-      const indices = b.indices.map((k) => ok[k]);
-      return {
-        indices,
-        load: async () => {
-          const d = await decodeAll(files, indices, strict);
-          return { batch: valBatch(d.images, imgsz, b.shape), skipped: d.skipped, kept: d.kept };
-        },
-      };
-    });
-  }
   const make = (opts.resize ?? 'letterbox') === 'letterbox' ? predictBatch : stretchBatch;
   return chunks(all).map((indices) => ({
     indices,
     load: async () => {
       const d = await decodeAll(files, indices, strict);
-      return { batch: make(d.images, imgsz), skipped: d.skipped, kept: d.kept };
+      // Every picture of the batch unreadable: nothing to run (predictImages skips a batch with no kept picture).
+      const batch = d.images.length ? make(d.images, imgsz) : { data: new Float32Array(0), height: 0, width: 0, transforms: [] };
+      return { batch, skipped: d.skipped, kept: d.kept };
     },
   }));
 }

@@ -1,13 +1,12 @@
 import * as path from 'node:path';
-import { readYoloDataset, YoloSplit, DataYaml } from '../data/yolo-dataset';
+import type { YoloSplit, DataYaml } from '../data/yolo-dataset';
 import { cocoEvaluate, CocoEvalResult, readCocoGt } from '../eval/coco';
 import type { CocoGt, CocoResult } from '../eval/coco';
 import { drawDetections } from '../eval/draw';
-import { loadYolo } from '../model/load';
 import type { Detections } from '../eval/nms';
 import { cocoResults } from '../eval/outputs';
 import type { ImagePrediction, SkippedImage } from '../eval/predict';
-import { validateImages } from '../eval/validate-images';
+import { validateSplit } from '../eval/validate-split';
 import type { ValidationResult } from '../eval/validator';
 import { createProgress } from '../../notebook/display/progress';
 import { confusionFigure, PlotlyFigure } from '../eval/plots';
@@ -40,22 +39,15 @@ export function cocoGtFile(dataOut: string, split: YoloSplit, prepareImgsz: numb
  * same detections as COCO results for pycocotools-identical evaluation.
  */
 export async function evaluateSplit(weights: string, dataYaml: string, split: YoloSplit, o: { imgsz: number; batch: number; gt: CocoGt }): Promise<SplitEvaluation> {
-  const { images, data } = await readYoloDataset(dataYaml, split);
-  if (images.length === 0) throw new Error(`${dataYaml}: the ${split} split has no images`);
-  const { model, nc } = await loadYolo(weights);
-  if (nc !== data.nc) {
-    model.dispose();
-    throw new Error(`${weights}: nc ${nc}, but ${dataYaml} has nc ${data.nc}`);
-  }
-  const bar = createProgress({ total: images.length, label: `predict ${split}`, unit: 'img' });
+  const bar = createProgress({ total: 0, label: `predict ${split}`, unit: 'img' });
   let run;
   try {
-    run = await validateImages(model, images, data.names, { imgsz: o.imgsz, batch: o.batch, onProgress: (d) => bar.update(d) });
+    run = await validateSplit({ weights, data: dataYaml, split, imgsz: o.imgsz, batch: o.batch, onProgress: (d, total) => { bar.setTotal(total); bar.update(d); } });
   } finally {
     bar.done();
-    model.dispose();
   }
-  const pred = { results: run.predictions, timing: run.timing };
+  const { data } = run;
+  const pred = { results: run.predictions };
   const ids = imageIds(o.gt);
   const coco: CocoResult[] = [];
   for (const r of pred.results) {
@@ -64,7 +56,7 @@ export async function evaluateSplit(weights: string, dataYaml: string, split: Yo
     // The id comes from the COCO file, so it is numeric, as pycocotools' results need.
     for (const d of cocoResults(r, id, data.mapping.indexToCategoryId)) coco.push({ ...d, image_id: id });
   }
-  return { split, data, predictions: pred.results, skipped: run.skipped, validation: run.validation, coco, imagesPerSecond: pred.timing.imagesPerSecond };
+  return { split, data, predictions: pred.results, skipped: run.skipped, validation: run.validation, coco, imagesPerSecond: run.imagesPerSecond };
 }
 
 /** Detections above `conf` (ultralytics' predict default 0.25): what a user sees drawn. */
