@@ -102,7 +102,7 @@ export function writeCheckpointSnapshot(dir: string, snap: CheckpointSnapshot, c
 export class CheckpointWriter {
   private worker: Worker | undefined;
   private pending: Promise<void> = Promise.resolve();
-  private settle: { resolve: () => void; reject: (e: Error) => void; committed?: () => void } | undefined;
+  private settle: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private nextId = 1;
 
   constructor(readonly dir: string) {}
@@ -114,13 +114,8 @@ export class CheckpointWriter {
       const s = this.settle;
       this.settle = undefined;
       w.unref();
-      if (r.error !== undefined) return s?.reject(new Error(`checkpoint write failed: ${r.error}`));
-      try {
-        s?.committed?.();
-        s?.resolve();
-      } catch (e) {
-        s?.reject(e as Error);
-      }
+      if (r.error !== undefined) s?.reject(new Error(`checkpoint write failed: ${r.error}`));
+      else s?.resolve();
     });
     const fail = (e: Error) => {
       this.worker = undefined;
@@ -132,13 +127,16 @@ export class CheckpointWriter {
     return w;
   }
 
-  /** `committed` runs on this thread once the checkpoint is on disk, before the next save starts (the trainer appends the epoch's results row there). */
-  async save(snap: CheckpointSnapshot, copyTo?: string, committed?: () => void): Promise<void> {
+  /**
+   * `results`: the epoch's results.csv row, appended on the writer thread as soon as the checkpoint is
+   * committed (a row never exists without its checkpoint; the main thread may be busy with the next step).
+   */
+  async save(snap: CheckpointSnapshot, copyTo?: string, results?: CommitRequest['results']): Promise<void> {
     await this.pending;
     const w = (this.worker ??= this.start());
-    const req: CommitRequest = { id: this.nextId++, dir: this.dir, commits: snapshotCommits(this.dir, snap, copyTo) };
+    const req: CommitRequest = { id: this.nextId++, dir: this.dir, commits: snapshotCommits(this.dir, snap, copyTo), results };
     this.pending = new Promise<void>((resolve, reject) => {
-      this.settle = { resolve, reject, committed };
+      this.settle = { resolve, reject };
       // Held while a write is in flight, so the process cannot exit before the checkpoint is on disk.
       w.ref();
       // Moved, not copied, when a file's bytes own their memory (a pooled Buffer must be copied).

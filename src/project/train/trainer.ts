@@ -16,7 +16,7 @@ import { ModelEma } from './ema';
 import { Batch, ImageCache, LabeledImage, TrainLoader } from './loader';
 import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
 import { buildParamGroups, scaledWeightDecay } from './param-groups';
-import { appendResult, ResultRow, restoreResults } from './results-csv';
+import { ResultRow, restoreResults } from './results-csv';
 import { Rng } from './rng';
 import { stepSettings, warmupIterations } from './schedule';
 import { claimRunDir, clearEarlierRun, removeIfEmpty } from './run-dir';
@@ -336,7 +336,7 @@ async function trainInRunDir(input: Partial<TrainArgs> & { data: string; resume?
       const state = { epoch, emaUpdates: ema.updates, iterations: iterationsDone, lastOptStep, rng: rngState, optimizer: opt.getState(), bestFitness, bestEpoch, numBatchesTracked: model.numBatchesTracked, args: args as unknown as Record<string, unknown>, row };
       const tCk = Date.now();
       // The row goes to results.csv once its checkpoint is committed: a row never exists without the state to resume after it.
-      await checkpoints.save(snapshotCheckpoint('last', model, ema, opt, state), improved ? 'best' : undefined, () => appendResult(resultsCsv, row));
+      await checkpoints.save(snapshotCheckpoint('last', model, ema, opt, state), improved ? 'best' : undefined, { file: resultsCsv, row });
       timing.checkpoint += (Date.now() - tCk) / 1000;
       const sec = (Date.now() - tEpoch) / 1000;
       secondsPerEpoch.push(sec);
