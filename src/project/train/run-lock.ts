@@ -4,7 +4,7 @@
  *
  * The lock file records pid, host, start time and command. It appears complete or not at all (written
  * under a private name, then hard-linked into place, which fails if a lock exists). A lock whose process
- * is gone (on this host: no such pid, or the pid now belongs to a younger process) is stale and taken over;
+ * is gone (on this host: no such pid, a zombie, or the pid now belongs to a younger process) is stale and taken over;
  * only one process at a time may take a stale lock over, guarded by a second lock file. A lock from another
  * host cannot be checked and is refused, with the file to delete named.
  */
@@ -35,14 +35,18 @@ export interface RunLock {
 
 export class RunLockedError extends Error {}
 
-function procStart(pid: number): string | undefined {
+/** State letter and start time (clock ticks since boot) of a process, from /proc; undefined where there is none. */
+function procStat(pid: number): { state: string; start: string } | undefined {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return s.slice(s.lastIndexOf(')') + 2).split(' ')[19];
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return { state: f[0], start: f[19] };
   } catch {
     return undefined;
   }
 }
+
+const procStart = (pid: number): string | undefined => procStat(pid)?.start;
 
 function readLock(file: string): LockInfo | undefined {
   try {
@@ -61,9 +65,11 @@ export function holderAlive(info: LockInfo): boolean | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ESRCH') return false;
   }
-  const now = procStart(info.pid);
-  if (info.procStart !== undefined && now !== undefined && now !== info.procStart) return false;
-  if (now === undefined && fs.existsSync('/proc/self/stat')) return false;
+  const now = procStat(info.pid);
+  if (now === undefined) return !fs.existsSync('/proc/self/stat');
+  // A zombie (killed, not yet reaped by its parent) holds nothing; a reused pid belongs to a younger process.
+  if (now.state === 'Z' || now.state === 'X') return false;
+  if (info.procStart !== undefined && now.start !== info.procStart) return false;
   return true;
 }
 
