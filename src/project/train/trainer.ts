@@ -22,7 +22,7 @@ import { stepSettings, warmupIterations } from './schedule';
 import { claimRunDir, clearEarlierRun, removeIfEmpty } from './run-dir';
 import { acquireRunLock, tookOverMessage } from './run-lock';
 import { labelPathFor } from '../data/yolo-dataset';
-import { EpochMetrics, validateEpoch } from './validate-epoch';
+import { validate, ValidationRun } from '../eval/validate';
 import { releasePool } from '../engine/native/memory';
 
 /** Progress display for one phase (an epoch's batches, a validation pass). */
@@ -35,7 +35,7 @@ export type ProgressFactory = (total: number, label: string) => ProgressSink;
 export interface TrainHooks {
   progress?: ProgressFactory;
   log?: (line: string) => void;
-  onEpoch?: (row: ResultRow, metrics: EpochMetrics | undefined) => void;
+  onEpoch?: (row: ResultRow, validation: ValidationRun | undefined) => void;
 }
 
 export interface TrainResult {
@@ -302,26 +302,29 @@ async function trainInRunDir(input: Partial<TrainArgs> & { data: string; resume?
         await new Promise((r) => setImmediate(r));
       }
       const isLast = epoch === args.epochs - 1;
-      let metrics: EpochMetrics | undefined;
+      let valRun: ValidationRun | undefined;
       const tVal = Date.now();
       if ((args.val || isLast) && valItems.length > 0) {
         const vbar = progress(valItems.length, '  val');
-        metrics = await withEma(model, ema, () => validateEpoch(model, valCache, trainSet.data.names, { batch: args.batch * 2, rect: args.rect, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onBatch: (d) => vbar.update(d) }));
+        // ultralytics validates during training with twice the batch, on the EMA weights.
+        valRun = await withEma(model, ema, () => validate(model, valCache, trainSet.data.names, { batch: args.batch * 2, rect: args.rect, losses: true, conf: args.conf, iou: args.iou, maxDet: args.maxDet, onProgress: (d) => vbar.update(d) }));
         vbar.done();
       }
+      const metrics = valRun?.validation.metrics;
+      const valLoss = valRun?.valLoss;
       timing.val += (Date.now() - tVal) / 1000;
       const row: ResultRow = {
         epoch: epoch + 1,
         'train/box_loss': tloss[0],
         'train/cls_loss': tloss[1],
         'train/dfl_loss': tloss[2],
-        'metrics/precision(B)': metrics?.precision ?? 0,
-        'metrics/recall(B)': metrics?.recall ?? 0,
+        'metrics/precision(B)': metrics?.p ?? 0,
+        'metrics/recall(B)': metrics?.r ?? 0,
         'metrics/mAP50(B)': metrics?.map50 ?? 0,
         'metrics/mAP50-95(B)': metrics?.map ?? 0,
-        'val/box_loss': metrics?.valLoss[0] ?? 0,
-        'val/cls_loss': metrics?.valLoss[1] ?? 0,
-        'val/dfl_loss': metrics?.valLoss[2] ?? 0,
+        'val/box_loss': valLoss?.[0] ?? 0,
+        'val/cls_loss': valLoss?.[1] ?? 0,
+        'val/dfl_loss': valLoss?.[2] ?? 0,
         'lr/pg0': opt.lr[0],
         'lr/pg1': opt.lr[1],
         'lr/pg2': opt.lr[2],
@@ -343,10 +346,10 @@ async function trainInRunDir(input: Partial<TrainArgs> & { data: string; resume?
       timing.total += sec;
       log(
         `epoch ${epoch + 1}/${args.epochs}: box ${tloss[0].toFixed(4)} cls ${tloss[1].toFixed(4)} dfl ${tloss[2].toFixed(4)}` +
-          (metrics ? ` | P ${metrics.precision.toFixed(3)} R ${metrics.recall.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
+          (metrics ? ` | P ${metrics.p.toFixed(3)} R ${metrics.r.toFixed(3)} mAP50 ${metrics.map50.toFixed(3)} mAP50-95 ${metrics.map.toFixed(3)}` : '') +
           ` | ${sec.toFixed(1)} s`,
       );
-      hooks.onEpoch?.(row, metrics);
+      hooks.onEpoch?.(row, valRun);
       if (epoch - bestEpoch >= args.patience) {
         log(`early stop: no improvement for ${args.patience} epochs (best epoch ${bestEpoch + 1})`);
         stoppedEarly = true;
