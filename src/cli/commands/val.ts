@@ -34,29 +34,26 @@ export function register(program: Command): void {
       const conf = numberOption('--conf', o.conf, { min: 0, max: 1 });
       const iou = numberOption('--iou', o.iou, { min: 0, max: 1 });
       const maxDet = numberOption('--max-det', o.maxDet, { integer: true, min: 1 });
-      const { readYoloDataset } = await import('../../project/data/yolo-dataset');
-      const { images, data } = await readYoloDataset(o.data, o.split);
-      if (images.length === 0) throw new Error(`${o.data}: the ${o.split} split has no images`);
       const { initBackend } = await import('../../project/engine/backend');
       await initBackend({ backend: o.backend });
-      const { loadYolo } = await import('../../project/model/load');
-      const { model, nc } = await loadYolo(o.weights);
-      if (data.nc !== nc) { model.dispose(); throw new Error(`${o.data}: nc ${data.nc} but ${o.weights} has nc ${nc}`); }
       const { runDir } = await import('../../project/eval/predict');
-      const { validateImages } = await import('../../project/eval/validate-images');
+      const { validateSplit } = await import('../../project/eval/validate-split');
       const { cocoResults, imageIdFromPath, writeAtomic } = await import('../../project/eval/outputs');
       const { formatMetricsTable } = await import('../../project/eval/metrics');
       const { confusionFigure, prCurveFigure, metricCurveFigure } = await import('../../project/eval/plots');
       const path = await import('node:path');
       const dir = runDir(o.project, o.name, o.existOk);
-      const progress = progressReporter(`val ${o.split}`, images.length);
+      let progress: ReturnType<typeof progressReporter> | undefined;
       let run;
       try {
-        run = await validateImages(model, images, data.names, { imgsz, batch, rect: o.rect, strict: o.strict, conf, iou, maxDet, onProgress: progress.update });
+        run = await validateSplit({
+          weights: o.weights, data: o.data, split: o.split as 'val', imgsz, batch, rect: o.rect, strict: o.strict, conf, iou, maxDet,
+          onProgress: (done, total) => (progress ??= progressReporter(`val ${o.split}`, total)).update(done),
+        });
       } finally {
-        progress.stop();
-        model.dispose();
+        progress?.stop();
       }
+      const data = run.data;
       for (const s of run.skipped) console.error(`WARNING: skipped ${s.file}: ${s.reason}`);
       if (o.saveJson) {
         const coco = run.predictions.flatMap((r) => cocoResults(r, imageIdFromPath(r.file), data.mapping.indexToCategoryId));
@@ -69,7 +66,7 @@ export function register(program: Command): void {
         skipped: run.skipped,
         metrics: { images: m.images, instances: m.instances, p: m.p, r: m.r, map50: m.map50, map75: m.map75, map: m.map, fitness: m.fitness, per_class: m.perClass },
         confusion_matrix: { layout: 'rows = predicted, columns = true; last = background', names: [...data.names, 'background'], counts: res.confusion.toRows() },
-        speed: { images_per_second: run.timing.imagesPerSecond, seconds: run.timing.seconds, metrics_seconds: res.timing.total },
+        speed: { images_per_second: run.imagesPerSecond, seconds: run.seconds, metrics_seconds: res.timing.total },
       };
       writeAtomic(path.join(dir, 'metrics.json'), JSON.stringify(summary, null, 2));
       const figures: Record<string, unknown> = {
@@ -86,7 +83,7 @@ export function register(program: Command): void {
       if (o.json) console.log(JSON.stringify(summary));
       else {
         console.log(formatMetricsTable(m));
-        const s = run.timing.seconds;
+        const s = run.seconds;
         console.log(`Speed: ${(1000 * s.preprocess / m.images).toFixed(1)}ms preprocess, ${(1000 * s.inference / m.images).toFixed(1)}ms inference, ` +
           `${(1000 * (s.postprocess + res.timing.total) / m.images).toFixed(1)}ms postprocess per image at shape (${batch}, 3, ${imgsz}, ${imgsz})`);
         console.log(`Results saved to ${dir}`);
