@@ -19,7 +19,9 @@ test('a response over --max-size is cut off while streaming, with or without a c
   const srv = await loopback((req, res) => {
     const chunk = Buffer.alloc(64 * 1024, 0xff);
     let sent = 0;
-    const total = 8 * 1024 * 1024;
+    // Announced: 8 MB, refused from the header. Chunked: 256 MB, more than socket buffers hold, so a client that
+    // stops reading at the limit is seen to hang up early.
+    const total = req.url === '/sized.jpg' ? 8 * 1024 * 1024 : 256 * 1024 * 1024;
     res.on('close', () => { if (sent < total) aborted.push(req.url as string); });
     res.writeHead(200, req.url === '/sized.jpg' ? { 'content-length': total } : {});
     const pump = () => {
