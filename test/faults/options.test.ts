@@ -42,7 +42,7 @@ function commands(cmd: Command, prefix: string[] = []): { path: string[]; cmd: C
   return cmd.commands.flatMap((c) => [{ path: [...prefix, c.name()], cmd: c }, ...commands(c, [...prefix, c.name()])]);
 }
 
-const NUMERIC_PLACEHOLDER = /<(n|s|px|x|q|fraction|mb|ms|seconds)(\.\.\.)?>/i;
+const NUMERIC_PLACEHOLDER = /<(n|s|px|x|q|fraction|mb|ms|seconds|ids)(\.\.\.)?>/i;
 
 function isNumeric(o: Option): boolean {
   const d = o.defaultValue as unknown;
@@ -60,7 +60,8 @@ test('every numeric option of every command refuses a non-number, a negative and
       if (!isNumeric(o)) continue;
       const flag = o.long as string;
       found.push(`${names.join(' ')} ${flag}`);
-      for (const bad of ['abc', '-1', '1e12']) {
+      // Ids have no upper bound worth the name, but are whole numbers.
+      for (const bad of /<ids>/.test(o.flags) ? ['abc', '-1', '1.5'] : ['abc', '-1', '1e12']) {
         // A fresh program per parse: commander keeps option values between parses.
         const p = buildProgram();
         let err = '';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { numberListOption } from '../parse';
 
 const HELP_AFTER = `
 Identical to pycocotools' COCOeval(gt, dt, 'bbox') with default params (IoU .50:.05:.95, 101 recall
@@ -20,11 +21,8 @@ Examples:
   npx taco cocoeval gt.json dt.json --per-class
   npx taco cocoeval gt.json dt.json --json > stats.json`;
 
-function parseIds(v: string): number[] {
-  const ids = v.split(',').map((s) => Number(s.trim()));
-  if (ids.some((x) => !Number.isFinite(x))) throw new Error(`bad id list "${v}": expected comma-separated numbers`);
-  return ids;
-}
+/** COCO ids: non-negative integers. */
+const ID = { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER };
 
 export function register(program: Command): void {
   program
@@ -35,8 +33,8 @@ export function register(program: Command): void {
     .option('--per-class', 'also print AP@[.50:.95] per category, with names')
     .option('--json', 'print {"stats": [12], "per_category_ap": {id: AP}} at full float64 precision')
     .option('--strict', 'make the warnings (unknown category, negative-size box, empty results) errors')
-    .option('--cat-ids <ids>', 'evaluate only these category ids (comma-separated), like params.catIds', parseIds)
-    .option('--img-ids <ids>', 'evaluate only these image ids (comma-separated), like params.imgIds', parseIds)
+    .option('--cat-ids <ids>', 'evaluate only these category ids (comma-separated), like params.catIds', numberListOption('cat-ids', ID))
+    .option('--img-ids <ids>', 'evaluate only these image ids (comma-separated), like params.imgIds', numberListOption('img-ids', ID))
     .addHelpText('after', HELP_AFTER)
     .action(async (gtFile: string, dtFile: string, opts: { perClass?: boolean; json?: boolean; strict?: boolean; catIds?: number[]; imgIds?: number[] }) => {
       const { readCocoGt, readCocoResults, cocoEvaluate } = await import('../../project/eval/coco');
