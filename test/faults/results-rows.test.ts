@@ -27,12 +27,12 @@ test('kill -9 as soon as the epoch-1 row appears: the run resumes, and a restart
     assert.ok(fs.existsSync(path.join(runDir, 'weights', 'last.json')), 'a results row without its checkpoint');
 
     const resumed = await taco(['train', '--resume', runDir, '--backend', 'wasm'], { cwd: sb.root, timeoutMs: 120_000 });
-    await expectCase(sb, resumed, { status: 0, message: /resume: from epoch/ });
+    await expectCase(sb, resumed, { status: 0, message: /resume: from epoch/, killed: true });
     assert.equal(assertRows(csv), 3);
 
     // The same folder started over: its rows are the new run's, once each.
     const again = await taco(['train', '--data', data, ...TINY_TRAIN, '--epochs', '2', '--project', sb.outDir, '--name', 'exp', '--exist-ok'], { cwd: sb.root, timeoutMs: 120_000 });
-    await expectCase(sb, again, { status: 0, message: new RegExp(`done: 2 epochs in .*exp`) });
+    await expectCase(sb, again, { status: 0, message: new RegExp(`done: 2 epochs in .*exp`), killed: true });
     assert.equal(assertRows(csv), 2);
   } finally {
     killStarted();

@@ -39,7 +39,7 @@ for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 129]] a
       process.kill(run.pid, sig);
       const r = await run.done;
       assert.ok(await waitGone(worker, 5000), `the worker (pid ${worker}) is still running after ${sig} to taco`);
-      await expectCase(sb, r, { status: code, message: new RegExp(sig) });
+      await expectCase(sb, r, { status: code, message: new RegExp(sig), killed: true });
     } finally {
       killStarted(workers);
       await srv.close();
@@ -95,7 +95,7 @@ test('the worker killed with SIGKILL (the OOM killer): taco exits 137 and says s
     await run.waitFor(hit);
     process.kill(await workerOf(run.pid), 'SIGKILL');
     const r = await run.done;
-    await expectCase(sb, r, { status: 137, message: /SIGKILL.*memory/i });
+    await expectCase(sb, r, { status: 137, message: /SIGKILL.*memory/i, killed: true });
   } finally {
     killStarted();
     await srv.close();
@@ -118,7 +118,7 @@ test('SIGTERM during training stops the training; --resume then completes every 
     process.kill(run.pid, 'SIGTERM');
     const r = await run.done;
     assert.ok(await waitGone(worker, 5000), `the worker (pid ${worker}) kept training after SIGTERM to taco`);
-    await expectCase(sb, r, { status: 143, message: /SIGTERM/ });
+    await expectCase(sb, r, { status: 143, message: /SIGTERM/, killed: true });
     const rows = assertRows(csv);
     assert.ok(rows < 6, `${rows} epochs: the run did not stop`);
     // Nothing goes on writing the folder once taco has exited.
@@ -127,7 +127,7 @@ test('SIGTERM during training stops the training; --resume then completes every 
     assert.equal(fs.readFileSync(csv, 'utf8'), snap, 'results.csv changed after taco exited');
 
     const resumed = await taco(['train', '--resume', runDir, '--backend', 'wasm'], { cwd: sb.root, timeoutMs: 120_000 });
-    await expectCase(sb, resumed, { status: 0, message: /resume: from epoch/ });
+    await expectCase(sb, resumed, { status: 0, message: /resume: from epoch/, killed: true });
     assert.equal(assertRows(csv), 6);
   } finally {
     killStarted(workers);

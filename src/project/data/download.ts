@@ -155,7 +155,8 @@ export async function downloadTaco(opts: DownloadOptions): Promise<DownloadRepor
       }
       if (!/^https?:\/\//.test(url)) return failKeeping(`no http(s) URL in '${field}'`);
       await fs.promises.mkdir(path.dirname(dst), { recursive: true });
-      const tmp = `${dst}.${process.pid}.part`;
+      // One name per file: a .part left by a killed run is replaced, then removed, by the next attempt.
+      const tmp = `${dst}.part`;
       let lastErr = '';
       for (let attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0) await sleep(backoff * 2 ** (attempt - 1));
