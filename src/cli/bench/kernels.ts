@@ -15,10 +15,10 @@ export function register(bench: Command): void {
     .description('GFLOP/s of conv forward, input gradient and weight gradient on YOLOv8n layer shapes (320x320, batch 8), per backend, with PyTorch side by side when available')
     .option('--json', 'machine-readable output (includes the PyTorch figures and ratios)')
     .option('--backends <list>', 'comma-separated tfjs backends to time', 'wasm,cpu')
-    .option('--reps <n>', 'timed repetitions per op (median; two warm-ups first)', numberOption('reps', RANGES.count), '3')
+    .option('--reps <n>', 'timed repetitions per op (median; two warm-ups first)', numberOption('reps', RANGES.count), 3)
     .option('--no-torch', 'skip the PyTorch comparison')
-    .option('--torch-threads <n>', 'PyTorch intra-op threads', numberOption('torch-threads', RANGES.workers), '2')
-    .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', numberOption('cpu-max-seconds', RANGES.seconds), '10')
+    .option('--torch-threads <n>', 'PyTorch intra-op threads', numberOption('torch-threads', RANGES.workers), 2)
+    .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', numberOption('cpu-max-seconds', RANGES.seconds), 10)
     .action(async (opts: Opts) => {
       const tf = await import('@tensorflow/tfjs-core');
       const { initBackend } = await import('../../project/engine/backend');

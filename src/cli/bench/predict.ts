@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { RANGES, numberOption } from '../parse';
 
 interface Opts { model: string; imgsz: number; batch: number; steps: number; warmup: number; nc: number; backend?: string; torch: boolean; json?: boolean }

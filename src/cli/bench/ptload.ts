@@ -11,7 +11,7 @@ export function register(bench: Command): void {
     .description('.pt checkpoint loading: ms and MB/s for the ultralytics files in ../shared/real/weights and synthetic float16 checkpoints (linearity)')
     .option('--file <file.pt...>', 'checkpoints to time (default: ../shared/real/weights/*.pt when present)')
     .option('--synthetic <mb...>', 'sizes of generated checkpoints in MB (0 for none)', numberVariadicOption('synthetic', { min: 0, max: 100_000 }), ['8', '32', '130'])
-    .option('--repeat <n>', 'timed loads per file (the median is reported)', numberOption('repeat', RANGES.count), '5')
+    .option('--repeat <n>', 'timed loads per file (the median is reported)', numberOption('repeat', RANGES.count), 5)
     .option('--json', 'JSON output')
     .action(async (o: { file?: string[]; synthetic: string[]; repeat: string; json?: boolean }) => {
       const fs = await import('node:fs');

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { RANGES, numberOption } from '../parse';
 
 interface PredictCliOptions {
-  weights: string; source: string; conf: string; iou: string; imgsz: string; batch: string; maxDet: string;
+  weights: string; source: string; conf: number; iou: number; imgsz: number; batch: number; maxDet: number;
   resize: string; data?: string; save?: boolean; saveTxt?: boolean; saveConf?: boolean; saveJson?: boolean;
   agnosticNms?: boolean; strict?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
 }
@@ -13,11 +13,11 @@ export function register(program: Command): void {
     .description('detect objects in images with a YOLOv8 safetensors model (ultralytics predict)')
     .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--source <path>', 'an image or a folder of images')
-    .option('--conf <n>', 'confidence threshold', numberOption('conf', RANGES.probability), '0.25')
-    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), '0.7')
-    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), '640')
-    .option('--batch <n>', 'images per batch (1, as ultralytics predicts a folder: each picture padded only to a multiple of 32)', numberOption('batch', RANGES.batch), '1')
-    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), '300')
+    .option('--conf <n>', 'confidence threshold', numberOption('conf', RANGES.probability), 0.25)
+    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), 0.7)
+    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), 640)
+    .option('--batch <n>', 'images per batch (1, as ultralytics predicts a folder: each picture padded only to a multiple of 32)', numberOption('batch', RANGES.batch), 1)
+    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), 300)
     .option('--resize <mode>', "'letterbox' (ultralytics: aspect kept, grey padding) or 'stretch' (how taco data prepare builds its dataset)", 'letterbox')
     .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--data <data.yaml>', 'class names and COCO category ids (needed for --save-json)')
@@ -35,12 +35,12 @@ export function register(program: Command): void {
       const { initBackend } = await import('../../project/engine/backend');
       const { loadYolo } = await import('../../project/model/load');
       const { listImages, predictFolder, runDir } = await import('../../project/eval/predict');
-      const { progressReporter, numberOption } = await import('../../project/eval/cli-util');
-      const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
-      const conf = numberOption('--conf', o.conf, { min: 0, max: 1 });
-      const iou = numberOption('--iou', o.iou, { min: 0, max: 1 });
-      const batch = numberOption('--batch', o.batch, { integer: true, min: 1 });
-      const maxDet = numberOption('--max-det', o.maxDet, { integer: true, min: 1 });
+      const { progressReporter } = await import('../../project/eval/cli-util');
+      const imgsz = o.imgsz;
+      const conf = o.conf;
+      const iou = o.iou;
+      const batch = o.batch;
+      const maxDet = o.maxDet;
       if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
       const files = listImages(o.source);
       await initBackend({ backend: o.backend });

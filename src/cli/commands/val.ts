@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { RANGES, numberOption } from '../parse';
 
 interface ValCliOptions {
-  weights: string; data: string; split: string; imgsz: string; batch: string; conf: string; iou: string; maxDet: string;
+  weights: string; data: string; split: string; imgsz: number; batch: number; conf: number; iou: number; maxDet: number;
   rect: boolean; strict?: boolean; saveJson?: boolean; project: string; name: string; existOk?: boolean; backend?: string; json?: boolean;
 }
 
@@ -13,11 +13,11 @@ export function register(program: Command): void {
     .requiredOption('--weights <file>', 'model weights: .pt, .safetensors or a name like yolov8n')
     .requiredOption('--data <data.yaml>', 'dataset description written by taco data prepare')
     .option('--split <split>', 'val or test', 'val')
-    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), '640')
-    .option('--batch <n>', 'images per batch', numberOption('batch', RANGES.batch), '16')
-    .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', numberOption('conf', RANGES.probability), '0.001')
-    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), '0.7')
-    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), '300')
+    .option('--imgsz <n>', 'inference size (pixels)', numberOption('imgsz', { integer: true, min: 32, max: 8192 }), 640)
+    .option('--batch <n>', 'images per batch', numberOption('batch', RANGES.batch), 16)
+    .option('--conf <n>', 'NMS confidence threshold (mAP needs the low default)', numberOption('conf', RANGES.probability), 0.001)
+    .option('--iou <n>', 'NMS IoU threshold', numberOption('iou', RANGES.probability), 0.7)
+    .option('--max-det <n>', 'maximum detections per image', numberOption('max-det', { integer: true, min: 1, max: 100_000 }), 300)
     .option('--no-rect', "square imgsz x imgsz inputs instead of ultralytics' rect batches (sorted by aspect ratio, pad 0.5)")
     .option('--strict', 'an unreadable image is an error (default: skipped, counted and listed)')
     .option('--save-json', 'also save COCO results (predictions.json, image ids by file stem, category ids from data.yaml)')
@@ -28,12 +28,12 @@ export function register(program: Command): void {
     .option('--json', 'print the metrics as JSON')
     .action(async (o: ValCliOptions) => {
       if (o.split !== 'val' && o.split !== 'test' && o.split !== 'train') throw new Error(`--split must be val or test, got '${o.split}'`);
-      const { numberOption, progressReporter } = await import('../../project/eval/cli-util');
-      const imgsz = numberOption('--imgsz', o.imgsz, { integer: true, min: 32 });
-      const batch = numberOption('--batch', o.batch, { integer: true, min: 1 });
-      const conf = numberOption('--conf', o.conf, { min: 0, max: 1 });
-      const iou = numberOption('--iou', o.iou, { min: 0, max: 1 });
-      const maxDet = numberOption('--max-det', o.maxDet, { integer: true, min: 1 });
+      const { progressReporter } = await import('../../project/eval/cli-util');
+      const imgsz = o.imgsz;
+      const batch = o.batch;
+      const conf = o.conf;
+      const iou = o.iou;
+      const maxDet = o.maxDet;
       const { initBackend } = await import('../../project/engine/backend');
       await initBackend({ backend: o.backend });
       const { runDir } = await import('../../project/eval/predict');
