@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { installKernelSpec } from '../../src/notebook/runner/kernelspec';
 import { chromiumSkipReason, launch, TEST_OUTPUT } from '../report/chromium';
+import { freePort, waitForServer } from '../helpers/local-server';
 
 /*
  * Users open the notebooks in JupyterLab, which renders outputs with its own sanitizer, trust model and
@@ -52,30 +52,7 @@ function markdownHasMath(file: string): boolean {
   return nb.cells.some((c) => c.cell_type === 'markdown' && /\$[^$\s]/.test(Array.isArray(c.source) ? c.source.join('') : c.source));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
-async function waitForServer(url: string, proc: ChildProcess, log: () => string, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (proc.exitCode !== null) throw new Error(`serve.py exited (${proc.exitCode}):\n${log()}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`serve.py did not answer ${url} within ${ms / 1000} s:\n${log()}`);
-}
 
 /** The page-side view of the open notebook, through the app that the page config exposes (exposeAppInBrowser). */
 interface LabWindow {
@@ -258,7 +235,7 @@ test('the notebooks run clean in JupyterLab 3.6 (Restart Kernel and Run All Cell
   const failed: string[] = [];
   fs.mkdirSync(OUT, { recursive: true });
   try {
-    await waitForServer(`${base}/api/kernelspecs?token=${token}`, server, () => log, 60_000);
+    await waitForServer('serve.py', `${base}/api/kernelspecs?token=${token}`, server, () => log, 60_000);
     const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, unknown> };
     assert.ok(specs.kernelspecs.tslab, `the tslab kernel is not registered: ${Object.keys(specs.kernelspecs)}`);
 

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { installKernelSpec } from '../../src/notebook/runner/kernelspec';
 import { chromiumSkipReason, launch, TEST_OUTPUT } from './chromium';
+import { freePort, waitForServer } from '../helpers/local-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -23,31 +23,7 @@ function jupyterSkipReason(): string | undefined {
   return r.status === 0 ? undefined : 'jupyter-notebook is missing (apt-get install -y jupyter-notebook): notebook UI test skipped';
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
 
-async function waitForServer(url: string, proc: ChildProcess, log: () => string, ms: number): Promise<void> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < ms) {
-    if (proc.exitCode !== null) throw new Error(`jupyter-notebook exited (${proc.exitCode}):\n${log()}`);
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`jupyter-notebook did not answer ${url} within ${ms / 1000} s:\n${log()}`);
-}
 
 test('the notebook runs clean in the classic Jupyter Notebook UI (Kernel > Restart & Run All) with math and plots rendered', { timeout: 300_000 }, async (t) => {
   const skip = chromiumSkipReason() ?? jupyterSkipReason();
@@ -76,7 +52,7 @@ test('the notebook runs clean in the classic Jupyter Notebook UI (Kernel > Resta
   const base = `http://127.0.0.1:${port}`;
   const browser = await launch([base]);
   try {
-    await waitForServer(`${base}/api/kernelspecs?token=${token}`, server, () => log, 60_000);
+    await waitForServer('jupyter-notebook', `${base}/api/kernelspecs?token=${token}`, server, () => log, 60_000);
     const specs = (await (await fetch(`${base}/api/kernelspecs?token=${token}`)).json()) as { kernelspecs: Record<string, unknown> };
     assert.ok(specs.kernelspecs.tslab, `the tslab kernel is not registered: ${Object.keys(specs.kernelspecs)}`);
 

@@ -36,11 +36,7 @@ export function register(program: Command): void {
       const { loadYolo } = await import('../../project/model/load');
       const { listImages, predictFolder, runDir } = await import('../../project/eval/predict');
       const { progressReporter } = await import('../../project/eval/cli-util');
-      const imgsz = o.imgsz;
-      const conf = o.conf;
-      const iou = o.iou;
-      const batch = o.batch;
-      const maxDet = o.maxDet;
+      const { imgsz, conf, iou, batch, maxDet } = o;
       if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
       const files = listImages(o.source);
       await initBackend({ backend: o.backend });

@@ -29,11 +29,7 @@ export function register(program: Command): void {
     .action(async (o: ValCliOptions) => {
       if (o.split !== 'val' && o.split !== 'test' && o.split !== 'train') throw new Error(`--split must be val or test, got '${o.split}'`);
       const { progressReporter } = await import('../../project/eval/cli-util');
-      const imgsz = o.imgsz;
-      const batch = o.batch;
-      const conf = o.conf;
-      const iou = o.iou;
-      const maxDet = o.maxDet;
+      const { imgsz, batch, conf, iou, maxDet } = o;
       const { initBackend } = await import('../../project/engine/backend');
       await initBackend({ backend: o.backend });
       const { runDir } = await import('../../project/eval/predict');
