@@ -9,7 +9,6 @@
  * Pixels: RGB, /255, padding grey 114, NHWC float32.
  */
 
-import { decodeRgb } from '../train/loader';
 import type { RgbImage } from '../train/augment/image';
 import { cvResize } from '../data/cv-resize';
 import { FrameTransform, stretchTransform } from './frame';
@@ -63,9 +62,6 @@ export function valBatchPlan(sizes: { width: number; height: number }[], batch: 
   }
   return out;
 }
-
-/** Decodes a picture as cv2.imread does (EXIF orientation applied), as RGB. */
-export const decodePicture = decodeRgb;
 
 /** Each picture stretched to imgsz x imgsz (separate x and y gains, no padding). */
 export function stretchBatch(images: RgbImage[], imgsz: number): InputBatch {

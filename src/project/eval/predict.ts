@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame';
 import { Detections, NmsOptions, nonMaxSuppression } from './nms';
-import { InputBatch, decodePicture, predictBatch, stretchBatch } from './input-batch';
+import { InputBatch, predictBatch, stretchBatch } from './input-batch';
+import { decodeLikeCv2 } from '../data/cv-decode';
 import type { RgbImage } from '../train/augment/image';
 import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './outputs';
 import { drawDetections } from './draw';
@@ -63,7 +64,7 @@ async function decodeAll(files: string[], indices: number[], strict: boolean) {
   const images: RgbImage[] = [];
   const kept: number[] = [];
   const skipped: SkippedImage[] = [];
-  const decoded = await Promise.all(indices.map((i) => decodePicture(files[i]).then((im) => im, (e: Error) => e)));
+  const decoded = await Promise.all(indices.map((i) => decodeLikeCv2(files[i]).then((im) => im, (e: Error) => e)));
   decoded.forEach((d, k) => {
     if (d instanceof Error) {
       if (strict) throw d;
