@@ -38,7 +38,7 @@ else
 fi
 
 step "webgpu tests"
-TACO_SKIP_TYPECHECK=1 timeout 150 node bin/run-tests.js test/engine/webgpu- 2>&1 | grep -E '^(not )?ok|^# (tests|pass|fail|skipped|worst)|error' | head -40
+TACO_SKIP_TYPECHECK=1 timeout 150 node bin/run-tests.js test/backend/webgpu- 2>&1 | grep -E '^(not )?ok|^# (tests|pass|fail|skipped|worst)|error' | head -40
 
 step "bench train: webgpu, yolov8n and yolov8s at 640, batch 16"
 if [ "$HW" = 1 ]; then

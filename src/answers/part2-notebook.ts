@@ -40,7 +40,7 @@ function code(s: string, grade?: { id: string; points: number }): Cell {
  */
 export const NOTEBOOK_IMPORTS: [string, string[]][] = [
   ['../src/notebook/display', ['show', 'tableBundle', 'plotlyBundle']],
-  ['../src/project/engine/backend', ['initBackend']],
+  ['../src/project/backend/init', ['initBackend']],
   ['../src/demos/near', ['near']],
   ['../src/demos/receptive-field', ['HOMEWORK_CNN', 'RfLayer', 'inputSupport', 'receptiveFieldClosedForm', 'receptiveFieldTable', 'receptiveFieldTopDown', 'tapPositions', 'withoutActivations']],
   ['../src/demos/receptive-field-empirical', ['empiricalReceptiveField']],

@@ -1,5 +1,5 @@
 /**
- * The one parser of numeric options, shared by every command (and by src/project/eval/cli-util.ts). A value
+ * The one parser of numeric options, shared by every command. A value
  * is checked where it is parsed, against a range with a lower and an upper end, and a bad one is refused
  * with a message that names the option and the range: `--quality must be an integer in 1..100, got "200"`.
  * Options out of range used to travel on and fail later with an empty or internal message.

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../project/engine/ops';
-import { mulberry32 } from './rng';
+import { ensureGradientsRegistered } from '../project/backend/ops';
+import { mulberry32 } from '../project/random';
 
 /**
  * Backprop answers 2–3: how accurate a difference quotient can be. The forward difference

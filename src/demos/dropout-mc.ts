@@ -1,4 +1,4 @@
-import { mulberry32 } from './rng';
+import { mulberry32 } from '../project/random';
 
 /**
  * Monte Carlo check of Dropout answers 1 and 3: inverted dropout in float32 arithmetic (as

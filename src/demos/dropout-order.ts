@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussian, mulberry32 } from './rng';
+import { gaussian, mulberry32 } from '../project/random';
 
 /**
  * Dropout answer 2: dropout before or after the activation, with the same mask m and scale c = 1/(1−p).

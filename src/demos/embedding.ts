@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussian, mulberry32 } from './rng';
+import { gaussian, mulberry32 } from '../project/random';
 
 /** Sequence answer 2: an embedding layer is a row lookup (gather) in a trainable table. */
 export class Embedding {

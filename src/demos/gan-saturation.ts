@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../project/engine/ops';
+import { ensureGradientsRegistered } from '../project/backend/ops';
 
 /**
  * GAN answer 3.4: with D = σ(a), the generator's gradient with respect to D's logit a is

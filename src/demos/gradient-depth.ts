@@ -1,4 +1,4 @@
-import { gaussian, mulberry32 } from './rng';
+import { gaussian, mulberry32 } from '../project/random';
 
 /**
  * Losses answers 2–3: per-layer gradient norms at initialisation of the "mlpirate" MLP

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../project/engine/ops';
+import { ensureGradientsRegistered } from '../project/backend/ops';
 
 /**
  * Second derivatives by automatic differentiation: H_ij = ∂(∂f/∂θ_j)/∂θ_i, the gradient of each

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ScalarGrad, autodiffScalar } from './gan-saturation';
-import { gaussian, mulberry32 } from './rng';
+import { gaussian, mulberry32 } from '../project/random';
 
 /**
  * Optimization answer 6.3: the backpropagated gradient is a product of Jacobians, ~c^L in the depth L.

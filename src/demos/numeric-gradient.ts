@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../project/engine/ops';
-import { mulberry32 } from './rng';
+import { ensureGradientsRegistered } from '../project/backend/ops';
+import { mulberry32 } from '../project/random';
 
 /**
  * Backprop answer 3 in TF.js: numeric gradients of foo(W, b) = mean(X·W + b) against tf.grad.

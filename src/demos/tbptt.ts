@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../project/engine/ops';
-import { gaussian, mulberry32 } from './rng';
+import { ensureGradientsRegistered } from '../project/backend/ops';
+import { gaussian, mulberry32 } from '../project/random';
 
 /**
  * Sequence answer 3: truncated backpropagation through time, measured.

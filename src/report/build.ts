@@ -121,7 +121,7 @@ export function backendFromOutputs(nbs: Notebook[]): string | undefined {
 
 async function backendLabel(forced: string | undefined): Promise<string> {
   try {
-    const { initBackend } = await import('../project/engine/backend');
+    const { initBackend } = await import('../project/backend/init');
     const c = await initBackend({ backend: forced, quiet: true });
     return `${c.name} (${c.reason}; as the report's own process picks it)`;
   } catch (e) {

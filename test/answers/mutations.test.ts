@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { dropoutOrder } from '../../src/demos/dropout-order';
 import { elboTable, negElbo } from '../../src/demos/elbo';
 import { autodiffScalar, ganGeneratorGradients } from '../../src/demos/gan-saturation';

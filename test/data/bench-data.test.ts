@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchDataPipeline, DEFAULT_PYTHON, findPillow, formatBenchData, spread } from '../../src/project/data/bench-data';
+import { benchDataPipeline, DEFAULT_PYTHON, findPillow, formatBenchData, spread } from '../../src/bench/data';
 
 // Small sources keep these runs to a second or two; the figures themselves are the CLI's business.
 const SMALL = { images: 3, rounds: 1, width: 408, height: 544, imgsz: 96, variants: 2 };

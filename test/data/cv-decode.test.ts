@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
-import { decodeLikeCv2 } from '../../src/project/data/cv-decode';
+import { decodeLikeCv2 } from '../../src/project/data/cv/decode';
 import { CV_FIXTURES, readCvFixture, sha256 } from './cv-synthetic';
 import { sharedPath, skipReason } from '../helpers/shared';
 

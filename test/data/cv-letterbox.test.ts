@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { letterboxCv, letterboxGeometry } from '../../src/project/data/cv-letterbox';
-import { decodeLikeCv2 } from '../../src/project/data/cv-decode';
+import { letterboxCv, letterboxGeometry } from '../../src/project/data/cv/letterbox';
+import { decodeLikeCv2 } from '../../src/project/data/cv/decode';
 import { readCvFixture, sha256, synthetic, SyntheticKind } from './cv-synthetic';
 import { sharedPath, skipReason } from '../helpers/shared';
 

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { cvResize, cvResizeU8, CvInterp } from '../../src/project/data/cv-resize';
-import { cvRound, pyRound } from '../../src/project/data/cv-round';
-import { areaFastFactor } from '../../src/project/data/cv-resize-area';
-import { decodeLikeCv2 } from '../../src/project/data/cv-decode';
+import { cvResize, cvResizeU8, CvInterp } from '../../src/project/data/cv/resize';
+import { cvRound, pyRound } from '../../src/project/data/cv/round';
+import { areaFastFactor } from '../../src/project/data/cv/resize-area';
+import { decodeLikeCv2 } from '../../src/project/data/cv/decode';
 import { byteDiff, readCvFixture, sha256, synthetic, SyntheticKind } from './cv-synthetic';
 import { sharedPath, skipReason } from '../helpers/shared';
 

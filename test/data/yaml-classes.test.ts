@@ -4,7 +4,7 @@ import { parseYaml, stringifyYaml } from '../../src/project/data/yaml-lite';
 import { DETECT_WASTE_MAPPING, categoryIdToIndex, indexToCategoryId, mappingFromJson, mappingToJson } from '../../src/project/data/classes';
 import { flatName } from '../../src/project/data/safe-path';
 import { resizeParams, xyxyFromResized, xyxyToResized } from '../../src/project/data/resize-boxes';
-import { makeRng, shuffled } from '../../src/project/data/random';
+import { makeRng, shuffled } from '../../src/project/random';
 
 test('class mapping: index <-> detect-waste category id round trip through its JSON form', () => {
   for (let i = 0; i < 7; i++) assert.equal(categoryIdToIndex(DETECT_WASTE_MAPPING, indexToCategoryId(DETECT_WASTE_MAPPING, i)), i);

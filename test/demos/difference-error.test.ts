@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { float64GradientError, forwardDifferenceSweep, reluKinkQuotients } from '../../src/demos/difference-error';
 import { float32Spacing, forwardDifferenceFloat32 } from '../../src/demos/numeric-gradient';
 

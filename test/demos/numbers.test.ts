@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { binaryLosses, vectorLosses } from '../../src/demos/l2-vs-ce';
 import { gradientDepthFigure, gradientNormsByDepth, mlpirateParameters } from '../../src/demos/gradient-depth';
 import { linearChain, orthogonalChain, sigmoidChain } from '../../src/demos/jacobian-product';

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { HOMEWORK_CNN, RfLayer, inputSupport, receptiveFieldClosedForm, receptiveFieldTable, withoutActivations } from '../../src/demos/receptive-field';
 import { empiricalReceptiveField, tfOutputShape } from '../../src/demos/receptive-field-empirical';
 

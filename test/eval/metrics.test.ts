@@ -4,9 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { apPerClass, computeAp, interp1, smooth } from '../../src/project/eval/ap';
 import { IOU_THRESHOLDS, iouThresholdsF32, matchPredictions } from '../../src/project/eval/match';
-import { formatG } from '../../src/project/eval/format';
+import { formatG } from '../../src/project/eval/printf';
 import { formatMetricsTable } from '../../src/project/eval/metrics';
-import { validate } from '../../src/project/eval/validator';
+import { validate } from '../../src/project/eval/validation-metrics';
 import { boxIouAt } from '../../src/project/eval/boxes';
 
 const close = (a: number, b: number, tol = 1e-12, msg = '') => assert.ok(Math.abs(a - b) <= tol, `${msg} ${a} vs ${b}`);

@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { predictFolder, predictImages, runDir, listImages } from '../../src/project/eval/predict';
-import { stretchTransform, inputToOriginalXyxy, originalToInputXyxy, roundHalfEven } from '../../src/project/eval/frame';
+import { stretchTransform, inputToOriginalXyxy, originalToInputXyxy, roundHalfEven } from '../../src/project/eval/frame-transform';
 import { letterboxGeometry, predictTransform, valTransform } from '../../src/project/eval/letterbox-geometry';
 import { predictBatch } from '../../src/project/eval/input-batch';
-import { decodeRgb } from '../../src/project/train/loader';
+import { decodeRgb } from '../../src/project/data/loader/train-loader';
 
 /** A fake model: one box centred at (320, 320), 64 x 32, class 1 at 0.9, plus a weak anchor; checks its input. */
 function fakePredict(seen: number[][]) {

@@ -8,10 +8,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { readYoloDataset } from '../../src/project/data/yolo-dataset';
 import { loadYolo } from '../../src/project/model/load';
-import { ImageCache } from '../../src/project/train/loader';
+import { ImageCache } from '../../src/project/data/loader/train-loader';
 import { validate } from '../../src/project/eval/validate';
 import { sharedPath, skipReason } from '../helpers/shared';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { anchorTensors, bbox2dist, bbox2distInto, dflDecode, dflDecodeInto, dist2bbox } from '../../src/project/model/anchors';
 
 test('DFL decode is the softmax expectation of the bin index (tensor and typed-array forms agree)', async () => {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { ciou } from '../../src/project/loss/ciou';
 import { ciouWithGrad } from '../../src/project/loss/ciou-grad';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import type { LossTargets } from '../../src/project/loss/targets';
 import { mulberry32 } from '../../src/project/random';
-import { addonUnavailable } from '../../src/project/engine/native/addon';
+import { addonUnavailable } from '../../src/project/backend/native/addon';
 
 /**
  * The closed-form loss gradient (head-loss.ts, the default) against tfjs autodiff of the same terms

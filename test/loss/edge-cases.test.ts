@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { detectionLoss, type DetectionLossOptions } from '../../src/project/loss/detection-loss';
 import type { LossTargets } from '../../src/project/loss/targets';
 

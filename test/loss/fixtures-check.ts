@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { fixturePath } from '../helpers/shared';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { loadFixtures, runCase } from './fixture';
 

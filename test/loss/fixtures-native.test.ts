@@ -1,4 +1,4 @@
-import { addonUnavailable } from '../../src/project/engine/native/addon';
+import { addonUnavailable } from '../../src/project/backend/native/addon';
 import { fixtureSuite } from './fixtures-check';
 
 fixtureSuite('native', addonUnavailable);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { createYolo, YoloModel } from '../../src/project/model/yolo';
 import { loadWeights } from '../../src/project/model/weights';
 import { readSafetensors, SafeFile } from '../../src/project/model/safetensors';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { SCALES, defParamCount, resolveYolov8 } from '../../src/project/model/definition';
 import { createYolo } from '../../src/project/model/yolo';
 import { summary, formatSummary } from '../../src/project/model/summary';

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { createYolo } from '../../src/project/model/yolo';
-import { syntheticBatch, trainStep } from '../../src/project/model/train-step';
+import { syntheticBatch, trainStep } from '../../src/project/train/step';
 
 // The wasm backend: the tfjs cpu backend's conv backprop takes ~10 s per step here (64x64, batch 2),
 // too slow for 20 steps in a test; wasm takes ~0.5 s.

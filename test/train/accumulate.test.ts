@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
-import { addonUnavailable } from '../../src/project/engine/native/addon';
+import { initBackend } from '../../src/project/backend/init';
+import { addonUnavailable } from '../../src/project/backend/native/addon';
 import { accumulateGrads } from '../../src/project/train/accumulate';
 
 /** Gradient accumulation: sums per key, owns what it is given, never writes into an array someone else sees. */

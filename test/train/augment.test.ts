@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { Rng } from '../../src/project/train/rng';
-import { RgbImage, Sample, filledImage } from '../../src/project/train/augment/image';
-import { letterbox, letterboxBoxes } from '../../src/project/train/augment/letterbox';
-import { randomFlipLR } from '../../src/project/train/augment/flip';
-import { randomHsv } from '../../src/project/train/augment/hsv';
-import { augmentSample, DEFAULT_AUGMENT } from '../../src/project/train/augment/pipeline';
+import { Rng } from '../../src/project/random';
+import { RgbImage, Sample, filledImage } from '../../src/project/data/augment/image';
+import { letterbox, letterboxBoxes } from '../../src/project/data/augment/letterbox';
+import { randomFlipLR } from '../../src/project/data/augment/flip';
+import { randomHsv } from '../../src/project/data/augment/hsv';
+import { augmentSample, DEFAULT_AUGMENT } from '../../src/project/data/augment/pipeline';
 
 /** A grey image with one saturated red rectangle, and that rectangle as its box. */
 function redBox(w: number, h: number, box: [number, number, number, number]): Sample {
@@ -96,7 +96,7 @@ test('mosaic + affine + hsv + flip: boxes stay on their pixels, outputs are imgs
 });
 
 test('warpAffine matches a plain bilinear reference, borders included', () => {
-  const { warpAffine } = require('../../src/project/train/augment/affine') as typeof import('../../src/project/train/augment/affine');
+  const { warpAffine } = require('../../src/project/data/augment/affine') as typeof import('../../src/project/data/augment/affine');
   const r = new Rng(9);
   const img = { data: Uint8Array.from({ length: 23 * 17 * 3 }, () => r.int(256)), width: 23, height: 17 };
   const m: [number, number, number, number, number, number] = [0.8, 0.15, -3.2, -0.1, 1.3, 2.7];

@@ -5,12 +5,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
-import { Rng } from '../../src/project/train/rng';
-import { Sample } from '../../src/project/train/augment/image';
-import { augmentSample, DEFAULT_AUGMENT } from '../../src/project/train/augment/pipeline';
-import { ImageCache, LabeledImage, TrainLoader } from '../../src/project/train/loader';
-import { BatchPipeline } from '../../src/project/train/batch-pipeline';
+import { initBackend } from '../../src/project/backend/init';
+import { Rng } from '../../src/project/random';
+import { Sample } from '../../src/project/data/augment/image';
+import { augmentSample, DEFAULT_AUGMENT } from '../../src/project/data/augment/pipeline';
+import { ImageCache, LabeledImage, TrainLoader } from '../../src/project/data/loader/train-loader';
+import { BatchPipeline } from '../../src/project/data/loader/batch-pipeline';
 import { CheckpointWriter, readCommitted } from '../../src/project/train/checkpoint';
 import { encodeSafetensors, readSafetensors } from '../../src/project/model/safetensors';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { prepareDataset } from '../../src/project/data/prepare';
 import { readResults } from '../../src/project/train/results-csv';
 import { train } from '../../src/project/train/trainer';
-import { addonUnavailable } from '../../src/project/engine/native/addon';
+import { addonUnavailable } from '../../src/project/backend/native/addon';
 
 /**
  * Proof that training learns: yolov8n from scratch on TACO-mini (35 train / 4 val synthetic images) at

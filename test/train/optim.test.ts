@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../src/project/engine/backend';
+import { initBackend } from '../../src/project/backend/init';
 import { torchReference } from '../helpers/torch-optim-reference';
 import { buildParamGroups, groupOf, scaledWeightDecay } from '../../src/project/train/param-groups';
 import { GroupOptimizer, resolveAutoOptimizer } from '../../src/project/train/optimizer';

@@ -27,7 +27,7 @@ Without --case it runs python3 ../shared/tools/coco_big_case.py --outdir <tmp di
 summarize time recorded there (pycocotools is not run). JSON parsing is timed apart and not in the total.`,
     )
     .action(async (opts: { case?: string; repeat: number; json?: boolean }) => {
-      const { runCocoEvalBench } = await import('../../project/eval/coco/bench');
+      const { runCocoEvalBench } = await import('../../bench/cocoeval');
       let caseDir = opts.case ? path.resolve(opts.case) : '';
       let tmpDir = '';
       let reference = caseDir ? path.join(caseDir, 'stats.json') : '';

@@ -24,7 +24,7 @@ export function register(bench: Command): void {
     .option('--seed <n>', 'seed of the generated photos', numberOption('seed', RANGES.seed), 0)
     .option('--json', 'JSON output (all figures)')
     .action(async (o: { images: number; rounds: number; imgsz: number; quality: number; width: number; height: number; workers?: number; vipsThreads?: number; pillowProcesses?: number; python?: string; seed: number; json?: boolean }) => {
-      const { benchDataPipeline, formatBenchData } = await import('../../project/data/bench-data');
+      const { benchDataPipeline, formatBenchData } = await import('../../bench/data');
       const r = await benchDataPipeline({
         images: o.images, rounds: o.rounds, imgsz: o.imgsz, quality: o.quality, width: o.width, height: o.height,
         concurrency: o.workers, vipsThreads: o.vipsThreads, pillowProcesses: o.pillowProcesses, python: o.python, seed: o.seed,

@@ -30,7 +30,7 @@ export function register(bench: Command): void {
           { data, model: o.model, epochs: o.epochs, imgsz: o.imgsz, batch: o.batch, backend: o.backend, project: path.join(tmp, 'runs'), name: 'bench', optimizer: 'AdamW', lr0: 0.002, warmupEpochs: 1 },
           { log: () => {}, progress: () => ({ update() {}, done() {} }) },
         );
-        const { currentBackend } = await import('../../project/engine/backend');
+        const { currentBackend } = await import('../../project/backend/init');
         const t = r.timing;
         const share = (x: number) => (t.total > 0 ? x / t.total : 0);
         const out = {

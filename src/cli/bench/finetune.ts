@@ -19,7 +19,7 @@ export function register(bench: Command): void {
       const seeds = o.seeds.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
       if (!seeds.length || seeds.some((s) => !Number.isInteger(s) || s < 0)) throw new Error(`--seeds: want non-negative integers separated by commas, got "${o.seeds}"`);
       const { benchFinetune, finetuneSummary } = await import('../../bench/finetune');
-      const { createProgress } = await import('../../notebook/progress');
+      const { createProgress } = await import('../../notebook/display/progress');
       // One bar over every epoch of every seed; the note names the seed, the epoch and its batch.
       const bar = createProgress({ total: seeds.length * o.epochs, label: 'finetune', unit: 'epoch' });
       let run = 0;

@@ -21,12 +21,12 @@ export function register(bench: Command): void {
     .option('--cpu-max-seconds <s>', 'skip cpu-backend ops estimated to take longer than this', numberOption('cpu-max-seconds', RANGES.seconds), 10)
     .action(async (opts: Opts) => {
       const tf = await import('@tensorflow/tfjs-core');
-      const { initBackend } = await import('../../project/engine/backend');
-      const b = await import('../../project/engine/wasm/conv_bench');
+      const { initBackend } = await import('../../project/backend/init');
+      const b = await import('../../bench/wasm-conv');
       const reps = Math.max(1, parseInt(String(opts.reps), 10) || 3);
       const backends = opts.backends.split(',').map((s) => s.trim()).filter(Boolean);
       const shapes = b.YOLOV8N_320_B8;
-      const rows: import('../../project/engine/wasm/conv_bench').BenchRow[] = [];
+      const rows: import('../../bench/wasm-conv').BenchRow[] = [];
       for (const s of shapes) {
         for (const op of b.CONV_OPS) {
           rows.push({
@@ -85,7 +85,7 @@ export function register(bench: Command): void {
     });
 }
 
-function formatTable(rows: import('../../project/engine/wasm/conv_bench').BenchRow[], backends: string[], withTorch: boolean): string {
+function formatTable(rows: import('../../bench/wasm-conv').BenchRow[], backends: string[], withTorch: boolean): string {
   const head = ['layer', 'op', 'GFLOP', ...backends, ...(withTorch ? ['torch', ...backends.map((b) => `${b}/torch`)] : [])];
   const body = rows.map((r) => [
     r.layer, r.op, r.gflop.toFixed(3),

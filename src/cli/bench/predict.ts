@@ -21,7 +21,7 @@ export function register(bench: Command): void {
       const scale = opts.model.replace(/^yolov8/i, '').toLowerCase();
       if (!['n', 's', 'm', 'l', 'x'].includes(scale)) throw new InvalidArgumentError(`"${opts.model}" is not a YOLOv8 scale`);
       const tf = await import('@tensorflow/tfjs-core');
-      const { initBackend } = await import('../../project/engine/backend');
+      const { initBackend } = await import('../../project/backend/init');
       const { createYolo } = await import('../../project/model/yolo');
       const choice = await initBackend({ backend: opts.backend });
       const model = createYolo({ scale: scale as 'n', nc: opts.nc, seed: 0 });
@@ -44,7 +44,7 @@ export function register(bench: Command): void {
       const rows: { engine: string; msPerImage: number; ratioToTorch?: number }[] = [{ engine: `taco (${choice.name})`, msPerImage }];
       let torchNote: string | undefined;
       if (opts.torch) {
-        const { torchBaseline } = await import('../../project/engine/native/torch_baseline');
+        const { torchBaseline } = await import('../../bench/torch-baseline');
         const r = torchBaseline({ mode: 'predict', scale, imgsz: opts.imgsz, batch: opts.batch, steps: opts.steps, warmup: opts.warmup, nc: opts.nc });
         if (typeof r === 'string') torchNote = r;
         else {

@@ -15,7 +15,7 @@ export function register(bench: Command): void {
     .option('--json', 'JSON output')
     .action(async (o: { file?: string[]; synthetic: string[]; repeat: string; json?: boolean }) => {
       const fs = await import('node:fs');
-      const { benchPtLoad } = await import('../../project/model/pt/bench');
+      const { benchPtLoad } = await import('../../bench/ptload');
       const repeat = Number(o.repeat);
       if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a positive integer, got '${o.repeat}'`);
       const sizes = o.synthetic.map((v) => Number(v)).filter((v) => v !== 0);

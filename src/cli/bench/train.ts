@@ -86,14 +86,14 @@ export function register(bench: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (opts: Opts) => {
       if (opts.backends) {
-        const { sideBySide } = await import('./train_side_by_side');
+        const { sideBySide } = await import('../../bench/train-side-by-side');
         await sideBySide(opts);
         return;
       }
       const tf = await import('@tensorflow/tfjs-core');
-      const { initBackend } = await import('../../project/engine/backend');
+      const { initBackend } = await import('../../project/backend/init');
       const { createYolo } = await import('../../project/model/yolo');
-      const { trainStep, syntheticBatch } = await import('../../project/model/train-step');
+      const { trainStep, syntheticBatch } = await import('../../project/train/step');
       const { trainerSgd } = await import('../../project/train/bench-optimizer');
       const choice = await initBackend({ backend: opts.backend });
       const configs = opts.models.flatMap((m) => opts.imgsz.map((s) => ({ model: m, imgsz: s })));
@@ -145,7 +145,7 @@ export function register(bench: Command): void {
         if (opts.profile) {
           if (choice.name === 'native') {
             // A plain step with the addon's calls timed: tf.profile cannot see native work inside custom gradients.
-            const { timeAddonCalls } = await import('../../project/engine/native/addon');
+            const { timeAddonCalls } = await import('../../project/backend/native/addon');
             const timer = timeAddonCalls();
             const t0 = performance.now();
             trainStep(model, optimizer, images, targets, opts.loss);
@@ -169,7 +169,7 @@ export function register(bench: Command): void {
         disposeOptimizer();
         model.dispose();
         // the next configuration's sizes differ: let the collector have this one's arrays
-        (await import('../../project/engine/native/memory')).releasePool();
+        (await import('../../project/backend/native/memory')).releasePool();
         return row;
       }
       bar?.stop();
@@ -203,7 +203,7 @@ export function register(bench: Command): void {
 
 /** PyTorch side by side (same model, size, batch, warm-up and steps), after our runs so the two never share the cores. */
 async function addTorchBaseline(rows: Row[], opts: Opts): Promise<void> {
-  const { torchBaseline } = await import('../../project/engine/native/torch_baseline');
+  const { torchBaseline } = await import('../../bench/torch-baseline');
   for (const r of rows) {
     if (r.error) continue;
     process.stderr.write(`bench train: PyTorch ${r.model} ${r.imgsz}...\n`);

@@ -7,10 +7,10 @@ export function register(program: Command): void {
     .option('--backend <name>', 'force a backend: auto, tensorflow, webgpu, native, wasm, cpu')
     .option('--json', 'machine-readable output')
     .action(async (opts: { backend?: string; json?: boolean }) => {
-      const { initBackend, describeBackend } = await import('../../project/engine/backend');
+      const { initBackend, describeBackend } = await import('../../project/backend/init');
       const tf = await import('@tensorflow/tfjs-core');
-      const { probeAdapters, describeAdapter, KEY_LIMITS, locateDawn } = await import('../../project/engine/webgpu/adapter');
-      const { webgpuState } = await import('../../project/engine/webgpu/engine');
+      const { probeAdapters, describeAdapter, KEY_LIMITS, locateDawn } = await import('../../project/backend/webgpu/adapter');
+      const { webgpuState } = await import('../../project/backend/webgpu/loader');
       const choice = await initBackend({ backend: opts.backend });
       const dawn = locateDawn();
       // The probe runs in a child process, so Dawn's own stderr chatter stays out of ours.
@@ -22,10 +22,10 @@ export function register(program: Command): void {
       };
       const engines: Record<string, string> = {};
       if (choice.name === 'wasm') {
-        const t = (await import('../../project/engine/wasm/threads')).wasmThreadInfo();
+        const t = (await import('../../project/backend/wasm/threads')).wasmThreadInfo();
         engines.wasm = `${t.threads} thread(s), SIMD ${t.simd ? 'on' : 'off'} (${t.reason})`;
       }
-      if (choice.name === 'native') engines.native = (await import('../../project/engine/native/engine')).nativeDescription();
+      if (choice.name === 'native') engines.native = (await import('../../project/backend/native/loader')).nativeDescription();
       const info = { ...choice, engines, tfjsVersion: tf.version_core, node: process.version, platform: `${process.platform}-${process.arch}`, webgpu };
       if (opts.json) {
         console.log(JSON.stringify(info, null, 2));

@@ -13,7 +13,7 @@ export function register(program: Command): void {
     .option('--json', 'print grade.json to stdout instead of the table')
     .action(async (notebook: string, o: { out?: string; checkTimeout: number; timeout: number; json?: boolean }) => {
       const { gradeNotebook, formatGradeTable, listChecks } = await import('../../notebook/grade/grade');
-      const { createProgress } = await import('../../notebook/progress');
+      const { createProgress } = await import('../../notebook/display/progress');
       const n = listChecks(notebook).length;
       const bar = o.json ? undefined : createProgress({ total: 1, label: `grading ${path.basename(notebook)} (${n} checks)`, unit: 'cell' });
       const g = await gradeNotebook(notebook, {

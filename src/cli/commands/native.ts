@@ -8,7 +8,7 @@ export function register(program: Command): void {
     .description('build the oneDNN addon into build/native (needs g++, make, python3 and libdnnl-dev)')
     .option('--verbose', 'show the compiler output')
     .action(async (opts: { verbose?: boolean }) => {
-      const { buildAddon } = await import('../../project/engine/native/build');
+      const { buildAddon } = await import('../../project/backend/native/build');
       process.stderr.write('building the native engine (node-gyp, oneDNN)...\n');
       const r = buildAddon(opts);
       if (!r.ok) {
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .description('whether the addon loads, its oneDNN version and thread count')
     .option('--json', 'machine-readable output')
     .action(async (opts: { json?: boolean }) => {
-      const { loadAddon } = await import('../../project/engine/native/addon');
+      const { loadAddon } = await import('../../project/backend/native/addon');
       let info: Record<string, unknown>;
       try {
         info = { available: true, ...loadAddon().info() };

@@ -32,10 +32,10 @@ export function register(program: Command): void {
     .option('--backend <name>', 'force a backend: tensorflow, wasm, cpu')
     .option('--json', 'print the per-image results as JSON')
     .action(async (o: PredictCliOptions) => {
-      const { initBackend } = await import('../../project/engine/backend');
+      const { initBackend } = await import('../../project/backend/init');
       const { loadYolo } = await import('../../project/model/load');
       const { listImages, predictFolder, runDir } = await import('../../project/eval/predict');
-      const { progressReporter } = await import('../../project/eval/cli-util');
+      const { createProgress } = await import('../../notebook/display/progress');
       const { imgsz, conf, iou, batch, maxDet } = o;
       if (o.resize !== 'stretch' && o.resize !== 'letterbox') throw new Error(`--resize must be stretch or letterbox, got '${o.resize}'`);
       const files = listImages(o.source);
@@ -52,13 +52,13 @@ export function register(program: Command): void {
         indexToCategoryId = d.mapping.indexToCategoryId;
       }
       const dir = runDir(o.project, o.name, o.existOk);
-      const progress = progressReporter('predict', files.length);
+      const progress = createProgress({ total: files.length, label: 'predict', unit: 'img' });
       try {
         const { results, skipped, timing } = await predictFolder(files, dir, {
           predictFn: (x) => model.predict(x), nc, imgsz, resize: o.resize, batch, conf, iou, maxDet, agnostic: o.agnosticNms, strict: o.strict,
-          onProgress: progress.update, save: o.save, saveTxt: o.saveTxt, saveConf: o.saveConf, saveJson: o.saveJson, names, indexToCategoryId,
+          onProgress: (done) => progress.update(done), save: o.save, saveTxt: o.saveTxt, saveConf: o.saveConf, saveJson: o.saveJson, names, indexToCategoryId,
         });
-        progress.stop();
+        progress.done();
         for (const s of skipped) console.error(`WARNING: skipped ${s.file}: ${s.reason}`);
         if (o.json) {
           const images = results.map((r) => ({
@@ -78,7 +78,7 @@ export function register(program: Command): void {
           console.log(`results saved to ${dir}`);
         }
       } finally {
-        progress.stop();
+        progress.done();
         model.dispose();
       }
     });

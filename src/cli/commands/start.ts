@@ -31,10 +31,10 @@ export function register(program: Command): void {
 
       // The fast CPU engine: build (or rebuild) it when the machine can and TACO_BACKEND does not rule it out.
       if (!process.env.TACO_BACKEND || process.env.TACO_BACKEND === 'native') {
-        const { addonBuildProblem } = await import('../../project/engine/native/addon');
+        const { addonBuildProblem } = await import('../../project/backend/native/addon');
         const problem = addonBuildProblem();
         if (problem) {
-          const { buildAddon } = await import('../../project/engine/native/build');
+          const { buildAddon } = await import('../../project/backend/native/build');
           log(`[0/4] native engine: ${problem}; building it (needs g++ and libdnnl-dev)...`);
           const b = buildAddon();
           log(b.ok ? '      built: training runs on the native oneDNN engine' : `      not built (${b.log.trim().split('\n').slice(-1)[0]}); training runs on wasm`);

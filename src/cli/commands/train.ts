@@ -31,9 +31,9 @@ export function register(program: Command): void {
     .option('--show-batch', 'save train_batch0.jpg (an augmented batch with its boxes) and exit')
     .action(async (o: Record<string, unknown>) => {
       if (!o.resume && !o.data) throw new Error('--data is required (or --resume RUN_DIR)');
-      const { createProgress } = await import('../../notebook/progress');
+      const { createProgress } = await import('../../notebook/display/progress');
       if (o.showBatch) {
-        const { saveBatchPreview } = await import('../../project/train/batch-preview');
+        const { saveBatchPreview } = await import('../../project/data/loader/batch-preview');
         const out = await saveBatchPreview({ data: String(o.data), imgsz: o.imgsz as number, batch: o.batch as number, seed: o.seed as number, project: String(o.project), name: String(o.name) });
         console.log(`saved ${out}`);
         return;

@@ -28,26 +28,26 @@ export function register(program: Command): void {
     .option('--json', 'print the metrics as JSON')
     .action(async (o: ValCliOptions) => {
       if (o.split !== 'val' && o.split !== 'test' && o.split !== 'train') throw new Error(`--split must be val or test, got '${o.split}'`);
-      const { progressReporter } = await import('../../project/eval/cli-util');
+      const { createProgress } = await import('../../notebook/display/progress');
       const { imgsz, batch, conf, iou, maxDet } = o;
-      const { initBackend } = await import('../../project/engine/backend');
+      const { initBackend } = await import('../../project/backend/init');
       await initBackend({ backend: o.backend });
       const { runDir } = await import('../../project/eval/predict');
       const { validateSplit } = await import('../../project/eval/validate-split');
-      const { cocoResults, imageIdFromPath, writeAtomic } = await import('../../project/eval/outputs');
+      const { cocoResults, imageIdFromPath, writeAtomic } = await import('../../project/eval/prediction-formats');
       const { formatMetricsTable } = await import('../../project/eval/metrics');
       const { confusionFigure, prCurveFigure, metricCurveFigure } = await import('../../project/eval/plots');
       const path = await import('node:path');
       const dir = runDir(o.project, o.name, o.existOk);
-      let progress: ReturnType<typeof progressReporter> | undefined;
+      let progress: ReturnType<typeof createProgress> | undefined;
       let run;
       try {
         run = await validateSplit({
           weights: o.weights, data: o.data, split: o.split as 'val', imgsz, batch, rect: o.rect, strict: o.strict, conf, iou, maxDet,
-          onProgress: (done, total) => (progress ??= progressReporter(`val ${o.split}`, total)).update(done),
+          onProgress: (done, total) => (progress ??= createProgress({ total, label: `val ${o.split}`, unit: 'img' })).update(done),
         });
       } finally {
-        progress?.stop();
+        progress?.done();
       }
       const data = run.data;
       for (const s of run.skipped) console.error(`WARNING: skipped ${s.file}: ${s.reason}`);

@@ -11,4 +11,4 @@ export * from './download';
 export * from './stats';
 export * from './yolo-dataset';
 export { flatName, resolveInside } from './safe-path';
-export { makeRng, shuffled } from './random';
+export { makeRng, shuffled } from '../random';

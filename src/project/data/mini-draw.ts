@@ -1,4 +1,4 @@
-import { randInt } from './random';
+import { randInt } from '../random';
 
 /** An RGB canvas [h, w, 3] for the synthetic pictures. */
 export interface Canvas { w: number; h: number; px: Uint8Array }

@@ -5,7 +5,7 @@ import { ClassMapping, DETECT_WASTE_MAPPING, categoryIdToIndex, mappingToCocoCat
 import { CocoAnnotation, CocoDataset, CocoImage, DataError, duplicateAnnotationIds, readCocoFile, xyxyToCoco } from './coco';
 import { SplitItem, isNonPublic, splitByDetectWaste } from './split';
 import { linkOutside } from './safe-path';
-import { makeRng, shuffled } from './random';
+import { makeRng, shuffled } from '../random';
 import { ResizeMode, ResizeParams, resizeParams, xyxyToResized, xyxyToYoloCxcywh } from './resize-boxes';
 import { ImageProbe, orientAndResize, probeImage } from './image-process';
 import { FrameDecision, annotationBoxToOriginal, reconcileFrame } from './frame-reconcile';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DETECT_WASTE_MAPPING, mappingToCocoCategories } from './classes';
 import { CocoAnnotation, CocoDataset, CocoImage } from './coco';
-import { makeRng, randInt } from './random';
+import { makeRng, randInt } from '../random';
 import { Orientation, inverseOrientation, orientPixels } from './orientation';
 import { drawBackground, drawObject, makeCanvas } from './mini-draw';
 import { writeFileAtomic, writeJsonAtomic } from './atomic-write';

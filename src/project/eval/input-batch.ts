@@ -9,9 +9,9 @@
  * Pixels: RGB, /255, padding grey 114, NHWC float32.
  */
 
-import type { RgbImage } from '../train/augment/image';
-import { cvResize } from '../data/cv-resize';
-import { FrameTransform, stretchTransform } from './frame';
+import type { RgbImage } from '../data/augment/image';
+import { cvResize } from '../data/cv/resize';
+import { FrameTransform, stretchTransform } from './frame-transform';
 import { LetterboxGeometry, RectBatch, letterboxGeometry, predictTransform, rectBatches } from './letterbox-geometry';
 
 export interface InputBatch {

@@ -9,12 +9,12 @@
  * (`BaseDataset.load_image`, which validation runs first, is `resizeLongSide` in train/augment/letterbox.ts.)
  */
 
-import type { LetterboxGeometry } from '../data/cv-letterbox';
-import { FrameTransform, roundHalfEven } from './frame';
+import type { LetterboxGeometry } from '../data/cv/letterbox';
+import { FrameTransform, roundHalfEven } from './frame-transform';
 import { numpyArgsort } from './numpy-argsort';
 
-export type { LetterboxGeometry, LetterboxOptions } from '../data/cv-letterbox';
-export { letterboxGeometry } from '../data/cv-letterbox';
+export type { LetterboxGeometry, LetterboxOptions } from '../data/cv/letterbox';
+export { letterboxGeometry } from '../data/cv/letterbox';
 
 /** Box mapping of ultralytics' predict (`scale_boxes` without ratio_pad) for an original w0 x h0 image. */
 export function predictTransform(w0: number, h0: number, g: LetterboxGeometry): FrameTransform {

@@ -4,7 +4,7 @@
  */
 
 import { ApPerClass } from './ap';
-import { formatG, padLeft } from './format';
+import { formatG, padLeft } from './printf';
 
 export interface ClassRow {
   classIndex: number;

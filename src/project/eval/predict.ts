@@ -7,12 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame';
+import { FrameTransform, ResizeMode, inputToOriginalXyxy } from './frame-transform';
 import { Detections, NmsOptions, nonMaxSuppression } from './nms';
 import { InputBatch, predictBatch, stretchBatch } from './input-batch';
-import { decodeLikeCv2 } from '../data/cv-decode';
-import type { RgbImage } from '../train/augment/image';
-import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './outputs';
+import { decodeLikeCv2 } from '../data/cv/decode';
+import type { RgbImage } from '../data/augment/image';
+import { CocoResult, cocoResults, imageIdFromPath, writeAtomic, yoloTxt } from './prediction-formats';
 import { drawDetections } from './draw';
 
 export type PredictFn = (x: tf.Tensor4D) => tf.Tensor3D;

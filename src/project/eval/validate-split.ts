@@ -6,7 +6,7 @@
 
 import { DataYaml, readYoloDataset, YoloSplit } from '../data/yolo-dataset';
 import type { YoloModel } from '../model/yolo';
-import { ImageCache } from '../train/loader';
+import { ImageCache } from '../data/loader/train-loader';
 import { validate, ValidateOptions, ValidationRun } from './validate';
 
 export interface ValidateSplitOptions extends Omit<ValidateOptions, 'losses'> {

@@ -12,14 +12,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { detectionLoss } from '../loss';
 import { decodeHeads } from '../model/decode';
 import type { YoloModel } from '../model/yolo';
-import type { Sample } from '../train/augment/image';
-import type { ImageCache } from '../train/loader';
-import { inputToOriginalXyxy } from './frame';
+import type { Sample } from '../data/augment/image';
+import type { ImageCache } from '../data/loader/train-loader';
+import { inputToOriginalXyxy } from './frame-transform';
 import { placeInto, valBatchPlan } from './input-batch';
 import { LetterboxGeometry, letterboxGeometry, valTransform } from './letterbox-geometry';
 import { NmsOptions, nonMaxSuppression } from './nms';
 import type { ImagePrediction, SkippedImage } from './predict';
-import { ValidationResult, Validator, VAL_NMS } from './validator';
+import { ValidationResult, Validator, VAL_NMS } from './validation-metrics';
 
 export interface ValidateOptions extends NmsOptions {
   batch: number;

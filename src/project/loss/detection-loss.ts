@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../engine/ops';
-import { f32, zeros } from '../engine/native/memory';
-import { activeAddon } from '../engine/native/active-addon';
+import { ensureGradientsRegistered } from '../backend/ops';
+import { f32, zeros } from '../backend/native/memory';
+import { activeAddon } from '../backend/native/active-addon';
 import { bbox2distInto, dflDecode, dflDecodeInto, dist2bbox, makeAnchors, type Anchors } from '../model/anchors';
 import { assignTargets, type Assignment } from './assigner';
 import { bceWithLogits } from './bce';

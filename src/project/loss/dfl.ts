@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ensureGradientsRegistered } from '../engine/ops';
+import { ensureGradientsRegistered } from '../backend/ops';
 
 ensureGradientsRegistered(); // tfjs-core alone registers no gradients
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { REG_MAX } from './definition';
 import { anchorTensors, dflDecode, dflDecodeInto, dist2bbox, makeAnchors } from './anchors';
-import { f32 } from '../engine/native/memory';
-import { activeAddon } from '../engine/native/active-addon';
+import { f32 } from '../backend/native/memory';
+import { activeAddon } from '../backend/native/active-addon';
 
 /**
  * Inference decoding of the raw head maps, as ultralytics Detect does in eval mode: anchors at cell

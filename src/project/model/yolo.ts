@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvBnAct, ops } from '../engine/ops';
+import { ConvBnAct, ops } from '../backend/ops';
 import { ConvSpec, LayerSpec, ModelDef, REG_MAX, Scale, defParamCount, resolveYolov8 } from './definition';
 import { BOX_BIAS_INIT, classBiasInit, convInitBound, streamFor, uniform } from './init';
 import { decodeHeads } from './decode';

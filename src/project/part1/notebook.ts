@@ -45,7 +45,7 @@ TACO_DIR=/data/TACO TACO_BACKEND=tensorflow npx taco nb run notebooks/Part1_Mini
 import { show, tableBundle, plotlyBundle, imageBundleFrom } from "../src/notebook/display";
 import type { PlotlyFigure } from "../src/notebook/display";
 import { renderMarkdown } from "../src/notebook/display/math";
-import { describeBackend, initBackend } from "../src/project/engine/backend";
+import { describeBackend, initBackend } from "../src/project/backend/init";
 import { preparedStats, readDataYaml } from "../src/project/data";
 import * as p1 from "../src/project/part1";
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addInPlace } from '../engine/native/accumulate';
+import { addInPlace } from '../backend/native/accumulate';
 
 /**
  * Gradient accumulation over micro-batches: adds each gradient into `acc` (keyed by `keyOf(variable name)`)

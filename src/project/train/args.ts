@@ -1,4 +1,4 @@
-import { AugmentHyp, DEFAULT_AUGMENT } from './augment/pipeline';
+import { AugmentHyp, DEFAULT_AUGMENT } from '../data/augment/pipeline';
 import type { LrShape } from './schedule';
 
 /** Every setting of a training run, with ultralytics' defaults and names where users know them. */

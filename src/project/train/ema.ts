@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedEmaUpdate, fusedStepAvailable } from '../engine/native/optimizer_step';
+import { fusedEmaUpdate, fusedStepAvailable } from '../backend/native/optimizer-step';
 
 /**
  * Exponential moving average of every floating-point tensor of the model (weights and BN running

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ParamGroup } from './param-groups';
-import { fusedStep, fusedStepAvailable } from '../engine/native/optimizer_step';
+import { fusedStep, fusedStepAvailable } from '../backend/native/optimizer-step';
 
 /**
  * The optimizers ultralytics offers, with PyTorch's update rules (so runs compare with ultralytics):

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../engine/backend';
-import { createProgress } from '../../notebook/progress';
+import { initBackend } from '../backend/init';
+import { createProgress } from '../../notebook/display/progress';
 import { detectionLoss } from '../loss';
 import { readYoloDataset } from '../data/yolo-dataset';
 import { createYolo, YoloModel } from '../model/yolo';
@@ -11,19 +11,19 @@ import { writeTransferReport } from './transfer-report';
 import { DEFAULT_TRAIN_ARGS, TrainArgs, parseModelName } from './args';
 import { CheckpointWriter, loadCheckpoint, snapshotCheckpoint, TrainerState } from './checkpoint';
 import { accumulateGrads } from './accumulate';
-import { BatchPipeline } from './batch-pipeline';
+import { BatchPipeline } from '../data/loader/batch-pipeline';
 import { ModelEma } from './ema';
-import { Batch, ImageCache, LabeledImage, TrainLoader } from './loader';
+import { Batch, ImageCache, LabeledImage, TrainLoader } from '../data/loader/train-loader';
 import { GroupOptimizer, OptimizerConfig, resolveAutoOptimizer } from './optimizer';
 import { buildParamGroups, scaledWeightDecay } from './param-groups';
 import { ResultRow, restoreResults } from './results-csv';
-import { Rng } from './rng';
+import { Rng } from '../random';
 import { stepSettings, warmupIterations } from './schedule';
 import { claimRunDir, clearEarlierRun, removeIfEmpty } from './run-dir';
 import { acquireRunLock, tookOverMessage } from './run-lock';
 import { labelPathFor } from '../data/yolo-dataset';
 import { validate, ValidationRun } from '../eval/validate';
-import { releasePool } from '../engine/native/memory';
+import { releasePool } from '../backend/native/memory';
 
 /** Progress display for one phase (an epoch's batches, a validation pass). */
 export interface ProgressSink {

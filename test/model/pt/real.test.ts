@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../src/project/engine/backend';
+import { initBackend } from '../../../src/project/backend/init';
 import { parsePt, readPt } from '../../../src/project/model/pt';
 import { readSafetensors } from '../../../src/project/model/safetensors';
 import { loadYolo, loadWeightsInto } from '../../../src/project/model/load';
