@@ -7,7 +7,7 @@
  * One sort per category serves every area range and maxDets: each maxDets subset keeps its relative order in the
  * full stable order, because it is a per-image prefix of the same concatenation.
  */
-import { EvalImgs } from './evaluate';
+import { EvalImgs } from './eval-imgs';
 import { CocoEvalParams } from './params';
 import { stableSortDesc } from './stablesort';
 

@@ -10,46 +10,13 @@
  * (category, area range). Only pairs with GT or detections are visited (pycocotools' `None` entries are skipped
  * by accumulate anyway).
  */
+import { EvalImgs } from './eval-imgs';
 import { groupByCatImage } from './group';
 import { bboxIouBlock } from './iou';
 import { PreparedEval } from './prepare';
+import { sortByScoreStable } from './stablesort';
 
-export interface EvalImgs {
-  K: number;
-  A: number;
-  T: number;
-  /** Evaluated detections of category k are rows catStart[k] .. catStart[k+1]. */
-  catStart: Int32Array; // [K+1]
-  score: Float64Array; // [N]
-  /** Rank of the detection in its (image, category) after the score sort, for the maxDets cut. */
-  rank: Int32Array; // [N]
-  /** Bit t: true positive at iouThrs[t] (matched to a GT with a nonzero id, and not ignored). */
-  tp: Uint32Array; // [N, A]
-  /** Bit t: false positive at iouThrs[t] (unmatched, and not ignored). */
-  fp: Uint32Array; // [N, A]
-  /** Non-ignored GT per (category, area range): pycocotools' npig. */
-  npig: Float64Array; // [K, A]
-}
-
-/** Sorts idx[0..n) by score descending; equal scores keep their order (numpy's mergesort is stable). */
-function sortByScoreStable(idx: Int32Array, n: number, score: Float64Array): void {
-  if (n <= 48) {
-    for (let i = 1; i < n; i++) {
-      const v = idx[i];
-      const s = score[v];
-      let j = i - 1;
-      while (j >= 0 && score[idx[j]] < s) {
-        idx[j + 1] = idx[j];
-        j--;
-      }
-      idx[j + 1] = v;
-    }
-    return;
-  }
-  // Rows arrive in list order, so the row index is the tie-breaker.
-  const tmp = Array.from(idx.subarray(0, n)).sort((a, b) => score[b] - score[a] || a - b);
-  for (let i = 0; i < n; i++) idx[i] = tmp[i];
-}
+export type { EvalImgs } from './eval-imgs';
 
 export function evaluatePrepared(prep: PreparedEval): EvalImgs {
   const { params, gt, dt } = prep;
