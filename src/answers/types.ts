@@ -23,3 +23,6 @@ export interface Topic {
 export function md(strings: TemplateStringsArray, ...values: unknown[]): string {
   return String.raw(strings, ...values).replace(/\\`/g, '`').trim();
 }
+
+/** A graded demo cell of the Part 2 notebook: [source, nbgrader grade id, points]. */
+export type DemoCell = [string, string, number];

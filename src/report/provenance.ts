@@ -2,6 +2,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+/** Where and how the notebooks were run: the page header. */
+export interface Provenance {
+  /** ISO time the report was built. */
+  date: string;
+  commit: string;
+  backend: string;
+  versions: Record<string, string>;
+}
+
 /** The project root (src/report -> ../..). */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { kernelLauncher } from './kernel';
+import { kernelLauncher } from './kernel-process';
 
 /**
  * A Jupyter kernel spec that starts our launcher with this node by absolute paths: `tslab install`
