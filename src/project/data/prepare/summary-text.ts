@@ -3,7 +3,7 @@
  * so a user sees missing or unreadable pictures without opening summary.json.
  */
 import * as path from 'node:path';
-import { PrepareSummary } from './prepare-types';
+import { PrepareSummary } from './types';
 
 /** Human-readable closing summary of a prepare run. */
 export function formatSummary(s: PrepareSummary): string {

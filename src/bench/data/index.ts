@@ -5,17 +5,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { orientAndResize, RESIZE_KERNEL } from '../project/data/image-process';
-import { resizeParams } from '../project/data/resize-boxes';
-import { BenchDataOptions, BenchDataResult, ContenderResult, PillowResult, Timed, spread } from './data-types';
-import { DEFAULT_PYTHON, PILLOW_SCRIPT, findPillow, timePillow } from './data-pillow';
-import { timeOurs } from './data-ours';
-import { orientationOk, writeSourceJpeg } from './data-source';
+import { orientAndResize, RESIZE_KERNEL } from '../../project/data/image-process';
+import { resizeParams } from '../../project/data/resize-boxes';
+import { BenchDataOptions, BenchDataResult, ContenderResult, PillowResult, Timed, spread } from './types';
+import { DEFAULT_PYTHON, PILLOW_SCRIPT, findPillow, timePillow } from './pillow';
+import { timeOurs } from './ours';
+import { orientationOk, writeSourceJpeg } from './source-jpeg';
 
-export type { BenchDataOptions, BenchDataResult, ContenderResult, PillowResult, Spread } from './data-types';
-export { spread } from './data-types';
-export { DEFAULT_PYTHON, findPillow } from './data-pillow';
-export { formatBenchData } from './data-report';
+export type { BenchDataOptions, BenchDataResult, ContenderResult, PillowResult, Spread } from './types';
+export { spread } from './types';
+export { DEFAULT_PYTHON, findPillow } from './pillow';
+export { formatBenchData } from './report';
 
 /**
  * `taco bench data`: TACO-sized JPEGs (default 2448x3264 displayed, stored 3264x2448 + EXIF

@@ -3,11 +3,11 @@
  * (flatten TACO, split by detect-waste, 90/10 train/val, auto-orient + resize to 640, YOLO folder + COCO files).
  * The summary is written as summary.json, so its fields are the dataset's record of what was kept and skipped.
  */
-import { ClassMapping } from './classes';
-import { ResizeMode } from './resize-boxes';
-import { FrameDecision } from './frame-reconcile';
-import { BoxDropReason } from './box-clean';
-import { YoloSplit } from './yolo-dataset';
+import { ClassMapping } from '../classes';
+import { ResizeMode } from '../resize-boxes';
+import { FrameDecision } from '../frame-reconcile';
+import { BoxDropReason } from '../box-clean';
+import { YoloSplit } from '../yolo-dataset';
 
 export interface PrepareOptions {
   /** output folder (YOLO folder + COCO files + summary); nothing is written outside it */

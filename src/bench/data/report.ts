@@ -2,7 +2,7 @@
  * The printed report of `taco bench data`: a table of medians with their min-max over rounds, and verdict
  * lines that say when Pillow was not measured or the machine was too loaded to trust images/s.
  */
-import { BenchDataResult, ContenderResult, Spread } from './data-types';
+import { BenchDataResult, ContenderResult, Spread } from './types';
 
 const f1 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(1));
 const fs2 = (s: Spread | undefined, d = 1) => (s ? `${s.median.toFixed(d)} (${s.min.toFixed(d)}-${s.max.toFixed(d)})` : '-');

@@ -5,15 +5,15 @@
  * can be run in either.
  */
 import * as path from 'node:path';
-import { ClassMapping, categoryIdToIndex, mappingToCocoCategories, mappingToJson } from './classes';
-import { CocoAnnotation, CocoDataset, CocoImage, xyxyToCoco } from './coco';
-import { SplitResult } from './split';
-import { ResizeMode, xyxyToResized, xyxyToYoloCxcywh } from './resize-boxes';
-import { FrameDecision, annotationBoxToOriginal } from './frame-reconcile';
-import { cleanBox, BoxDropReason } from './box-clean';
-import { writeFileAtomic } from './atomic-write';
-import { YoloSplit, yoloLabelLine } from './yolo-dataset';
-import { Processed } from './prepare-images';
+import { ClassMapping, categoryIdToIndex, mappingToCocoCategories, mappingToJson } from '../classes';
+import { CocoAnnotation, CocoDataset, CocoImage, xyxyToCoco } from '../coco';
+import { SplitResult } from '../split';
+import { ResizeMode, xyxyToResized, xyxyToYoloCxcywh } from '../resize-boxes';
+import { FrameDecision, annotationBoxToOriginal } from '../frame-reconcile';
+import { cleanBox, BoxDropReason } from '../box-clean';
+import { writeFileAtomic } from '../atomic-write';
+import { YoloSplit, yoloLabelLine } from '../yolo-dataset';
+import { Processed } from './images';
 
 export interface LabelsOptions {
   ok: Processed[];

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFile } from 'node:child_process';
-import { Timed } from './data-types';
+import { Timed } from './types';
 
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 

@@ -4,8 +4,8 @@
  * that skips it would otherwise win unnoticed).
  */
 import * as fs from 'node:fs';
-import { makeRng } from '../project/random';
-import { inverseOrientation, Orientation, orientPixels } from '../project/data/orientation';
+import { makeRng } from '../../project/random';
+import { inverseOrientation, Orientation, orientPixels } from '../../project/data/orientation';
 
 /**
  * A photo-like picture in the displayed frame (smooth gradients plus noise compress like a photo),

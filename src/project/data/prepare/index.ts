@@ -2,29 +2,29 @@
  * `taco data prepare`, the homework's data preparation steps run locally: flatten TACO's batch folders, split
  * by detect-waste's annotation files, a seeded 90/10 train/val cut, auto-orient + resize (Roboflow's part),
  * and an ultralytics YOLO folder with COCO files in both frames. This file orders the steps and owns the output
- * folder's life cycle (marker first, data.yaml last); the steps live in the prepare-*.ts files beside it.
+ * folder's life cycle (marker first, data.yaml last); the steps live in the files beside it (checks, images, labels, manifest, locate, summary-text).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DETECT_WASTE_MAPPING } from './classes';
-import { DataError, duplicateAnnotationIds, readCocoFile } from './coco';
-import { SplitItem, isNonPublic, splitByDetectWaste } from './split';
-import { linkOutside } from './safe-path';
-import { makeRng, shuffled } from '../random';
-import { writeFileAtomic, writeJsonAtomic } from './atomic-write';
-import { YoloSplit, dataYamlText } from './yolo-dataset';
-import { generateTacoMini, TACO_MINI_DEFAULT_SIZE } from './taco-mini';
-import { MANIFEST_VERSION, MARKER, readManifest } from './prepare-manifest';
-import { findDetectWasteDir, resolveTacoDataDir } from './prepare-locate';
-import { checkOutFolder, checkSplitsUsable } from './prepare-checks';
-import { processImages } from './prepare-images';
-import { writeLabels } from './prepare-labels';
-import { PrepareOptions, PrepareSummary } from './prepare-types';
+import { DETECT_WASTE_MAPPING } from '../classes';
+import { DataError, duplicateAnnotationIds, readCocoFile } from '../coco';
+import { SplitItem, isNonPublic, splitByDetectWaste } from '../split';
+import { linkOutside } from '../safe-path';
+import { makeRng, shuffled } from '../../random';
+import { writeFileAtomic, writeJsonAtomic } from '../atomic-write';
+import { YoloSplit, dataYamlText } from '../yolo-dataset';
+import { generateTacoMini, TACO_MINI_DEFAULT_SIZE } from '../taco-mini';
+import { MANIFEST_VERSION, MARKER, readManifest } from './manifest';
+import { findDetectWasteDir, resolveTacoDataDir } from './locate';
+import { checkOutFolder, checkSplitsUsable } from './checks';
+import { processImages } from './images';
+import { writeLabels } from './labels';
+import { PrepareOptions, PrepareSummary } from './types';
 
-export type { PrepareOptions, PrepareSummary, ImageDropReason } from './prepare-types';
-export { findDetectWasteDir, resolveTacoDataDir } from './prepare-locate';
-export { formatSummary } from './prepare-format';
+export type { PrepareOptions, PrepareSummary, ImageDropReason } from './types';
+export { findDetectWasteDir, resolveTacoDataDir } from './locate';
+export { formatSummary } from './summary-text';
 
 export const MINI_DIR = 'synthetic-taco-mini';
 

@@ -6,16 +6,16 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataError } from './coco';
-import { SplitItem, SplitResult } from './split';
-import { ResizeMode, ResizeParams, resizeParams } from './resize-boxes';
-import { ImageProbe, orientAndResize, probeImage } from './image-process';
-import { FrameDecision, reconcileFrame } from './frame-reconcile';
-import { writeFileAtomicAsync } from './atomic-write';
-import { mapPool } from './pool';
-import { YoloSplit } from './yolo-dataset';
-import { MANIFEST_VERSION, Manifest, ManifestEntry } from './prepare-manifest';
-import { ImageDropReason, PrepareOptions } from './prepare-types';
+import { DataError } from '../coco';
+import { SplitItem, SplitResult } from '../split';
+import { ResizeMode, ResizeParams, resizeParams } from '../resize-boxes';
+import { ImageProbe, orientAndResize, probeImage } from '../image-process';
+import { FrameDecision, reconcileFrame } from '../frame-reconcile';
+import { writeFileAtomicAsync } from '../atomic-write';
+import { mapPool } from '../pool';
+import { YoloSplit } from '../yolo-dataset';
+import { MANIFEST_VERSION, Manifest, ManifestEntry } from './manifest';
+import { ImageDropReason, PrepareOptions } from './types';
 
 export interface Processed { item: SplitItem; ysplit: YoloSplit; probe: ImageProbe; frame: FrameDecision; params: ResizeParams; reused: boolean }
 

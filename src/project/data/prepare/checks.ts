@@ -4,9 +4,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DataError } from './coco';
-import { MARKER } from './prepare-manifest';
-import { YoloSplit } from './yolo-dataset';
+import { DataError } from '../coco';
+import { MARKER } from './manifest';
+import { YoloSplit } from '../yolo-dataset';
 
 /** Refuse an output folder that holds data we did not write (nothing is lost to a typo in --out). */
 export function checkOutFolder(out: string, inputs: string[]): void {

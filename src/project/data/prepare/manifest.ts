@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ImageProbe } from './image-process';
+import { ImageProbe } from '../image-process';
 
 export const MARKER = '.taco-prepare.json';
 export const MANIFEST_VERSION = 1;

@@ -2,7 +2,7 @@
  * The shapes of `taco bench data` (ours vs Pillow side by side, as the seed ran Pillow): its options and its
  * result. Every figure is a spread over rounds, because the machine is shared and one number would mislead.
  */
-import { Orientation } from '../project/data/orientation';
+import { Orientation } from '../../project/data/orientation';
 
 export interface BenchDataOptions {
   /** images timed per run, per contender */

@@ -4,10 +4,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { orientAndResize, probeImage } from '../project/data/image-process';
-import { resizeParams } from '../project/data/resize-boxes';
-import { mapPool } from '../project/data/pool';
-import { Timed } from './data-types';
+import { orientAndResize, probeImage } from '../../project/data/image-process';
+import { resizeParams } from '../../project/data/resize-boxes';
+import { mapPool } from '../../project/data/pool';
+import { Timed } from './types';
 
 export async function timeOurs(files: string[], outDir: string, W: number, H: number, imgsz: number, quality: number, conc: number): Promise<Timed> {
   const params = resizeParams(W, H, imgsz, 'stretch');
