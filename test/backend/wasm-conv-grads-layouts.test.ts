@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/project/backend/init';
 import '../../src/project/backend/ops';
 import { KernelCaller } from '../../src/project/backend/wasm/kernel-call';
-import { conv2dBackpropFilterInfo, conv2dBackpropInputInfo, convGeometry } from '../../src/project/backend/wasm/conv-grads';
+import { conv2dBackpropFilterInfo } from '../../src/project/backend/wasm/conv-filter-grad';
+import { convGeometry } from '../../src/project/backend/wasm/conv-geometry';
+import { conv2dBackpropInputInfo } from '../../src/project/backend/wasm/conv-input-grad';
 import { channelMean } from '../../src/project/backend/wasm/conv-bn-act';
 import { convGradFilterRef, convGradInputRef, Geo, maxRelErr, randomFloats } from './wasm-reference';
 

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MAX_WASM_THREADS, parseWasmThreads, setWasmThreads, wasmThreadInfo } from '../../src/project/backend/wasm/threads';
+import { MAX_WASM_THREADS, parseWasmThreads } from '../../src/project/backend/wasm/thread-plan';
+import { setWasmThreads, wasmThreadInfo } from '../../src/project/backend/wasm/threads';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 

@@ -4,6 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmTraining } from './wasm/register';
 import { engine as nativeEngine } from './native/loader';
 import { engine as webgpuEngine } from './webgpu/loader';
+import type { BackendName, BackendChoice, EngineLoader } from './types';
+
+export type { BackendName, BackendChoice, EngineLoader } from './types';
 
 /**
  * Picks the TensorFlow.js backend once per process.
@@ -13,26 +16,6 @@ import { engine as webgpuEngine } from './webgpu/loader';
  * `TACO_BACKEND` or the `backend` option forces one; a forced backend that cannot load is an error,
  * never a silent fallback.
  */
-export type BackendName = 'tensorflow' | 'webgpu' | 'native' | 'wasm' | 'cpu';
-
-export interface BackendChoice {
-  name: BackendName;
-  /** Why this one: what was forced or what failed before it. */
-  reason: string;
-  /** Backends tried before it, with the error that ruled each out. */
-  tried: { name: BackendName; error: string }[];
-}
-
-export interface EngineLoader {
-  name: BackendName;
-  /** Lower comes first in the automatic order. */
-  priority: number;
-  /** Registers the tfjs backend (or throws with a reason). Returns the tfjs backend name to set. */
-  load(): Promise<string>;
-  /** Only tried automatically when this returns true (e.g. webgpu needs a hardware adapter). */
-  auto?: () => Promise<boolean>;
-}
-
 const engines = new Map<BackendName, EngineLoader>();
 
 export function registerEngine(loader: EngineLoader): void {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon';
 import { outShape, symmetric } from './geometry';
 import { runWithLazyGrads } from './kernel-func';
-import { inputGrads } from './conv-bn-act';
+import { inputGrads } from './input-parts';
 import { adopt, f32, size, uninit } from './memory';
 
 /** Conv with bias on oneDNN (the Detect head's last 1x1 convs); bias gradient from backward-weights. */

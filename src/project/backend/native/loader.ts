@@ -1,4 +1,4 @@
-import type { EngineLoader } from '../init';
+import type { EngineLoader } from '../types';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND, registerNativeBackend } from './kernels';
 import { installNativeOps } from './ops';

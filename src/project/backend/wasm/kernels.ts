@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { KernelCaller } from './kernel-call';
-import { conv2dBackpropFilterInfo, conv2dBackpropInputInfo, convGeometry } from './conv-grads';
+import { conv2dBackpropFilterInfo } from './conv-filter-grad';
+import { convGeometry } from './conv-geometry';
+import { conv2dBackpropInputInfo } from './conv-input-grad';
 
 /**
  * Kernels the wasm backend lacks (Conv2DBackpropFilter, UnsortedSegmentSum: the gather gradient) or runs

@@ -5,7 +5,7 @@
  * reads the feature maps in the middle of the gradient tape). With the device here, the main thread can
  * block on a read (Atomics.wait) while this thread's loop finishes the mapping.
  *
- * Protocol (see remote-gpu.ts): the main thread posts batches of commands; a batch may end with one
+ * Protocol (see device-connection.ts): the main thread posts batches of commands; a batch may end with one
  * synchronous request, answered on `reply` (read there with receiveMessageOnPort) and signalled through
  * `signal[0]`. Objects live in `objs` under ids chosen by the main thread; 1 is the device, 2 its queue.
  * Plain JavaScript, because worker threads start without the TypeScript loader.

@@ -1,4 +1,4 @@
-import type { EngineLoader } from '../init';
+import type { EngineLoader } from '../types';
 import { describeAdapter, hasGpuDeviceNode, headlessEnv, locateDawn, pickAdapter, probeAdapters, type AdapterReport } from './adapter';
 
 /**

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkBindings } from './limits';
-import { GPUBufferUsage, GPUMapMode, GPUShaderStage, GPUTextureUsage, RemoteBuffer, RemoteDevice, RemoteTexture } from './remote-gpu';
+import { GPUBufferUsage, GPUMapMode, GPUShaderStage, GPUTextureUsage } from './gpu-flags';
+import { RemoteBuffer, RemoteTexture } from './remote-buffer';
+import { RemoteDevice } from './remote-gpu';
 
 /**
  * Registers tfjs' 'webgpu' backend on a remote (worker-hosted) device. tfjs-backend-webgpu registers its
