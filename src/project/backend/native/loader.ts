@@ -6,7 +6,7 @@ import { setAllocator } from './memory';
 
 /**
  * The native CPU engine: the tfjs cpu backend with oneDNN convolutions and fused Conv+BN+SiLU blocks
- * (a Node-API addon built by `taco native build`). backend.ts picks it up from here; without the addon
+ * (a Node-API addon built by `taco native build`). init.ts picks it up from here; without the addon
  * its load() fails with the reason and the automatic order moves on to wasm.
  */
 export const engine: EngineLoader = {

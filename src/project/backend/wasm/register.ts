@@ -5,7 +5,7 @@ import { installWasmThreads } from './threads';
 let registered = false;
 
 /**
- * Called by backend.ts when it loads the wasm engine (idempotent): registers the training kernels that
+ * Called by init.ts when it loads the wasm backend (idempotent): registers the training kernels that
  * wasm lacks or runs slowly (conv gradients as forward convs, the gather gradient, explicit 'same'
  * padding), installs the fast Conv+BN+SiLU (active only while the wasm backend is), and the threaded
  * wasm build (TACO_WASM_THREADS; default one thread per core), which must precede tf.setBackend('wasm').

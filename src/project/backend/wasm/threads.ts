@@ -49,7 +49,7 @@ function engineInternals(): EngineInternals {
 
 /**
  * Chooses the thread count for the wasm backend (overrides TACO_WASM_THREADS). Call before the backend
- * starts (tf.setBackend('wasm') / initBackend); backend.ts calls it, through register.ts, when it loads wasm.
+ * starts (tf.setBackend('wasm') / initBackend); init.ts calls it, through register.ts, when it loads wasm.
  * Throws on a setting that is not a thread count, or when wasm has already started.
  */
 export function setWasmThreads(setting?: string | number, opts: { startTimeoutMs?: number } = {}): WasmThreadInfo {
@@ -93,7 +93,7 @@ export function setWasmThreads(setting?: string | number, opts: { startTimeoutMs
 }
 
 /**
- * register.ts's hook, run when backend.ts loads wasm: applies TACO_WASM_THREADS unless setWasmThreads was
+ * register.ts's hook, run when init.ts loads wasm: applies TACO_WASM_THREADS unless setWasmThreads was
  * called already (that choice wins) or wasm already runs (then wasmThreadInfo says so). A bad
  * TACO_WASM_THREADS throws.
  */

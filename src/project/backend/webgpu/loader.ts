@@ -7,7 +7,7 @@ import { describeAdapter, hasGpuDeviceNode, headlessEnv, locateDawn, pickAdapter
  * a software one (llvmpipe, SwiftShader, lavapipe) is used only when webgpu is forced
  * (TACO_BACKEND=webgpu or --backend webgpu), which is how CI tests this path on CPUs.
  *
- * This module is required whenever backend.ts loads, so it only touches node builtins until used.
+ * This module is required whenever init.ts loads, so it only touches node builtins until used.
  */
 
 export interface WebgpuState {

@@ -71,7 +71,7 @@ export function registerWebgpuBackend(device: RemoteDevice): void {
   const mod = require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: new (d: unknown, info: unknown) => WebGPUBackendLike };
   installGlobals();
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  // Low priority: tfjs must never pick this on its own; backend.ts selects it explicitly.
+  // Low priority: tfjs must never pick this on its own; init.ts selects it explicitly.
   tf.registerBackend(
     'webgpu',
     () => {
