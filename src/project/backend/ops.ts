@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { classBceWithGradJs, decodeHeadRowsJs, type ClassBceRows, type DecodedHeadRows } from '../loss/head-rows-reference';
+
+export type { ClassBceRows, DecodedHeadRows } from '../loss/head-rows-reference';
 
 /**
  * The engine seam. Model code calls only these ops (plus plain tfjs ops for the cheap glue), so the
@@ -47,6 +50,16 @@ export interface OpsImpl {
   splitChannels(x: tf.Tensor4D, sizes: number[]): tf.Tensor4D[];
   /** Channels begin..begin+size-1 of x (C2f's second half, whose first half is never used alone). */
   sliceChannels(x: tf.Tensor4D, begin: number, size: number): tf.Tensor4D;
+
+  // Plain-JS work on the head outputs (the loss and the decoder), over rows [rows, no = 4*regMax + nc].
+  /** The float32 values of `t`, [t.size], read only (an engine may hand out the tensor's own array). */
+  readFloat32(t: tf.Tensor): Float32Array;
+  /** A zero-filled Float32Array of n values (an engine may recycle one): the loss's gradient buffers. */
+  zerosFloat32(n: number): Float32Array;
+  /** DFL decode + sigmoid: head rows d [rows, no] -> scores [rows, nc], ltrb [rows, 4] in bins. */
+  decodeHeadRows(d: Float32Array, rows: number, no: number, regMax: number, nc: number): DecodedHeadRows;
+  /** Class BCE-with-logits summed over the levels' rows [rows, no] (classes at off..off+nc-1); k*dBCE/dx into grad. */
+  classBceWithGrad(levels: ClassBceRows[], no: number, off: number, nc: number, k: number): number;
 }
 
 /**
@@ -142,6 +155,14 @@ export const referenceOps: OpsImpl = {
   sliceChannels(x, begin, size) {
     return tf.slice(x, [0, 0, 0, begin], [-1, -1, -1, size]);
   },
+  readFloat32(t) {
+    if (t.dtype !== 'float32') throw new Error(`readFloat32: expected a float32 tensor, got ${t.dtype}`);
+    const d = t.dataSync();
+    return d instanceof Float32Array ? d : Float32Array.from(d as ArrayLike<number>);
+  },
+  zerosFloat32: (n) => new Float32Array(n),
+  decodeHeadRows: decodeHeadRowsJs,
+  classBceWithGrad: classBceWithGradJs,
 };
 
 let impl: OpsImpl = referenceOps;

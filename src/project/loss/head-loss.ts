@@ -1,12 +1,14 @@
+import { ops, type ClassBceRows } from '../backend/ops';
 import { bbox2distInto, type Anchors } from '../model/anchors';
 import type { Assignment } from './assigner';
 import { ciouWithGrad } from './ciou-grad';
 import type { LossHyp } from './hyp';
 
 /**
- * The three differentiable terms of the detection loss and their gradient, in one pass over the head
- * outputs' memory (plain JS, float64 arithmetic; the class term over every anchor may be handed to the
- * native engine's `clsBce`, float32 with float64 sums). The tensor-op version (`detectionLoss` with
+ * The three differentiable terms of ultralytics 8.0.200 v8DetectionLoss (BboxLoss for box and DFL) and
+ * their gradient, in one pass over the head outputs' memory (plain JS, float64 arithmetic; the class term
+ * over every anchor goes through the ops seam's `classBceWithGrad`, which the native engine runs in
+ * float32 with float64 sums). The tensor-op version (`detectionLoss` with
  * `gradient: 'autodiff'`) builds ~60 tfjs ops and their tape on every step; on the native engine that
  * cost more than the convolutions of the three heads. Given the assignment (a constant), every term is a
  * sum of per-anchor pieces with a short closed-form derivative:
@@ -22,22 +24,15 @@ import type { LossHyp } from './hyp';
 
 export interface HeadLossInput {
   /** Per level, the head output [B, h, w, 4*regMax + nc] (NHWC, row-major). */
-  data: ArrayLike<number>[];
+  data: Float32Array[];
   anchors: Anchors;
   batch: number;
   nc: number;
   regMax: number;
   assignment: Assignment;
   hyp: Pick<LossHyp, 'box' | 'cls' | 'dfl'>;
-  /** Allocates the zero-filled gradient arrays (default: new Float32Array). */
-  zeros?: (n: number) => Float32Array;
   /** false: the loss values only (validation); `grads` is then empty. */
   withGrad?: boolean;
-  /**
-   * The class term of one level in native code (see NativeAddon.clsBce): rows of `no` values, logits at
-   * `off`, target `score[r]` on class `label[r]` (-1: none); returns the BCE sum, writes k*(sigmoid - target).
-   */
-  clsBce?: (rows: number, no: number, off: number, nc: number, d: Float32Array, label: Int32Array, score: Float32Array, k: number, grad: Float32Array | null) => number;
 }
 
 export interface HeadLossOutput {
@@ -75,43 +70,22 @@ export function headLossWithGrad(inp: HeadLossInput): HeadLossOutput {
   });
 
   // Only the class channels and the DFL channels of foreground anchors get gradient: start from zeros.
-  const zeros = inp.zeros ?? ((n: number) => new Float32Array(n));
+  const kern = ops();
   const wg = inp.withGrad !== false;
-  const grads = wg ? data.map((d) => zeros(d.length)) : [];
+  const grads = wg ? data.map((d) => kern.zerosFloat32(d.length)) : [];
   const none = new Float32Array(0);
 
-  // cls: BCE with logits over every anchor and class. e = exp(-|x|) gives both softplus and sigmoid.
-  let clsSum = 0;
-  anchors.perLevel.forEach((n, l) => {
-    const d = data[l];
-    const g = wg ? grads[l] : none;
-    if (inp.clsBce && d instanceof Float32Array) {
-      // this level's rows (image-major, then pixel) with their foreground label and score
-      const label = new Int32Array(B * n);
-      const score = new Float32Array(B * n);
-      for (let b = 0; b < B; b++) {
-        label.set(fgLabel.subarray(b * A + start[l], b * A + start[l] + n), b * n);
-        score.set(fgScore.subarray(b * A + start[l], b * A + start[l] + n), b * n);
-      }
-      clsSum += inp.clsBce(B * n, no, 4 * R, nc, d, label, score, kCls, wg ? g : null);
-      return;
-    }
+  // cls: BCE with logits over every anchor and class, one level's rows (image-major, then pixel) at a time
+  const levels: ClassBceRows[] = anchors.perLevel.map((n, l) => {
+    const label = new Int32Array(B * n); // [B*n]
+    const score = new Float32Array(B * n); // [B*n]
     for (let b = 0; b < B; b++) {
-      for (let p = 0; p < n; p++) {
-        const ia = b * A + start[l] + p;
-        const lab = fgLabel[ia];
-        const o = (b * n + p) * no + 4 * R;
-        for (let j = 0; j < nc; j++) {
-          const x = d[o + j];
-          const z = j === lab ? fgScore[ia] : 0;
-          const e = Math.exp(-Math.abs(x));
-          clsSum += (x > 0 ? x : 0) - x * z + Math.log1p(e);
-          const sig = x >= 0 ? 1 / (1 + e) : e / (1 + e);
-          if (wg) g[o + j] = kCls * (sig - z);
-        }
-      }
+      label.set(fgLabel.subarray(b * A + start[l], b * A + start[l] + n), b * n);
+      score.set(fgScore.subarray(b * A + start[l], b * A + start[l] + n), b * n);
     }
+    return { d: data[l], rows: B * n, label, score, grad: wg ? grads[l] : null };
   });
+  const clsSum = kern.classBceWithGrad(levels, no, 4 * R, nc, kCls);
 
   // box and dfl over foreground anchors with a non-zero weight.
   let boxSum = 0;

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { REG_MAX } from './definition';
-import { anchorTensors, dflDecode, dflDecodeInto, dist2bbox, makeAnchors } from './anchors';
-import { f32 } from '../backend/native/memory';
-import { activeAddon } from '../backend/native/active-addon';
+import { anchorTensors, dflDecode, dist2bbox, makeAnchors } from './anchors';
+import { ops } from '../backend/ops';
 
 /**
  * Inference decoding of the raw head maps, as ultralytics Detect does in eval mode: anchors at cell
@@ -22,38 +21,30 @@ export function flattenLevels(feats: tf.Tensor4D[]): tf.Tensor3D {
  * feats: NHWC maps [B, h, w, 4*reg_max + nc] per level -> [B, 4 + nc, A] (cx, cy, w, h in pixels; scores).
  * One pass over the maps' memory in plain JS (float64 arithmetic, float32 results): the result goes to
  * NMS on the CPU anyway, and the same decode as tensor ops (`decodeHeadsOps`, the reference in the
- * tests) was the slowest part of a validation pass.
+ * tests) was the slowest part of a validation pass. The DFL expectations and sigmoid scores come from the
+ * ops seam's `decodeHeadRows` (on the native engine one vectorised pass per level, a third of the
+ * plain-JS loop's time); the loop here only turns them into boxes and places them.
  */
 export function decodeHeads(feats: tf.Tensor4D[], strides: number[], nc: number): tf.Tensor3D {
   const B = feats[0].shape[0];
   const no = 4 * REG_MAX + nc;
   const anchors = makeAnchors(feats.map((f) => [f.shape[1], f.shape[2]] as [number, number]), strides);
   const A = anchors.count;
-  const out = new Float32Array(B * (4 + nc) * A);
-  // On the native engine one vectorised pass per level decodes every anchor's DFL distances and scores (a
-  // third of the plain-JS loop's time); the JS loop then only places them.
-  const addon = activeAddon();
+  const out = new Float32Array(B * (4 + nc) * A); // [B, 4 + nc, A]
+  const kern = ops();
   let start = 0;
   feats.forEach((f, l) => {
     if (f.shape[3] !== no) throw new Error(`decodeHeads: level ${l} has ${f.shape[3]} channels, expected ${no}`);
-    const d = f32(f);
     const n = anchors.perLevel[l];
-    const pre = addon ? { s: new Float32Array(B * n * nc), t: new Float32Array(B * n * 4) } : undefined;
-    if (addon && pre) addon.decodeAnchors(B * n, no, REG_MAX, nc, d, pre.s, pre.t);
-    // ltrb of the current anchor: the native pass's output, or a 4-float scratch the JS decode fills
-    const scratch = new Float32Array(4);
+    // rows (b, p) of this level: scores [B*n, nc], ltrb [B*n, 4] in bins
+    const { scores, ltrb, ensure } = kern.decodeHeadRows(kern.readFloat32(f), B * n, no, REG_MAX, nc);
     for (let b = 0; b < B; b++) {
       const o = b * (4 + nc) * A;
       for (let p = 0; p < n; p++) {
         const a = start + p;
         const row = b * n + p;
-        const src = row * no;
-        let ltrb: ArrayLike<number> = scratch;
-        let lo = 0;
-        if (pre) {
-          ltrb = pre.t;
-          lo = row * 4;
-        } else dflDecodeInto(d, src, REG_MAX, scratch, 0);
+        ensure(row);
+        const lo = row * 4;
         const s = anchors.stride[a];
         const ax = anchors.points[2 * a];
         const ay = anchors.points[2 * a + 1];
@@ -65,8 +56,7 @@ export function decodeHeads(feats: tf.Tensor4D[], strides: number[], nc: number)
         out[o + A + a] = ((y1 + y2) / 2) * s;
         out[o + 2 * A + a] = (x2 - x1) * s;
         out[o + 3 * A + a] = (y2 - y1) * s;
-        if (pre) for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = pre.s[row * nc + j];
-        else for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = 1 / (1 + Math.exp(-d[src + 4 * REG_MAX + j]));
+        for (let j = 0; j < nc; j++) out[o + (4 + j) * A + a] = scores[row * nc + j];
       }
     }
     start += n;
