@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { classBceWithGradJs, decodeHeadRowsJs, type ClassBceRows, type DecodedHeadRows } from '../loss/head-rows-reference';
+import { classBceWithGradJs, decodeHeadRowsJs, type ClassBceRows, type DecodedHeadRows } from './head-rows-reference';
 
-export type { ClassBceRows, DecodedHeadRows } from '../loss/head-rows-reference';
+export type { ClassBceRows, DecodedHeadRows } from './head-rows-reference';
 
 /**
  * The engine seam. Model code calls only these ops (plus plain tfjs ops for the cheap glue), so the

@@ -3,7 +3,7 @@ import type { NativeAddon } from './addon';
 
 /**
  * The native engine's versions of the head-row ops (OpsImpl.decodeHeadRows, classBceWithGrad): one
- * vectorised addon call per level instead of the reference's plain-JS loops (see loss/head-rows-reference.ts
+ * vectorised addon call per level instead of the reference's plain-JS loops (see backend/head-rows-reference.ts
  * for the formulas). Float32 arithmetic with float64 sums, within the loss tests' tolerances of the reference.
  */
 
