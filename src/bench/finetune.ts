@@ -58,7 +58,7 @@ export async function benchFinetune(o: FinetuneOptions): Promise<FinetuneRun[]> 
       const t0 = Date.now();
       const r = await train(
         { data, model: 'yolov8n', weights: o.weights, epochs: o.epochs, imgsz: o.imgsz, batch: o.batch, seed, backend: o.backend, project: tmp, name: `seed${seed}` },
-        { log: () => {}, progress: o.progress ?? (() => ({ update() {}, done() {} })) },
+        { log: () => {}, progress: o.progress },
       );
       const rows = readResults(path.join(r.runDir, 'results.csv'));
       const ref = referenceCsv(o.real, seed);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { LOSS_TEXT, printNativeCalls, type Opts, type Row } from '../cli/bench/train';
+import { LOSS_TEXT, printKernels, printNativeCalls, printTable, type Opts, type Row } from './train-report';
 
 /**
  * `bench train --backends native,wasm`: tfjs keeps one backend per process, so each backend runs
@@ -89,8 +89,7 @@ export async function sideBySide(o: Opts): Promise<void> {
     return [String(r.config), ...backends.map((b) => v(b).toFixed(2)), ...(torch.size ? [v('pytorch').toFixed(2)] : []),
       ...rest.map((b) => (v(first) / v(b)).toFixed(2)), ...(torch.size ? [(v(first) / v('pytorch')).toFixed(2)] : [])];
   });
-  const w = head.map((h, j) => Math.max(h.length, ...body.map((b) => b[j].length)));
-  for (const line of [head, ...body]) console.log(line.map((c, j) => (j < 1 ? c.padEnd(w[j]) : c.padStart(w[j]))).join('  '));
+  printTable(head, body);
   if (o.rounds > 1) for (const r of rounds) console.log(`  round ${r.round} ${r.backend.padEnd(8)} ${r.key}: ${r.imagesPerSec.toFixed(2)} images/s`);
   for (const [k, t] of torch) if (typeof t === 'string') console.log(`PyTorch ${k}: ${t}`);
   for (const e of errors) console.log(`failed: ${e}`);
@@ -98,10 +97,7 @@ export async function sideBySide(o: Opts): Promise<void> {
     for (const r of best.get(b)?.values() ?? []) {
       if (r.error) console.log(`${b} ${r.model} ${r.imgsz}: failed: ${r.error}`);
       printNativeCalls(r, `${b} `);
-      if (!r.kernels) continue;
-      const all = r.kernels.reduce((a, k) => a + k.ms, 0);
-      console.log(`\n${b} ${r.model} ${r.imgsz}: slowest kernels in one step (tf.profile)`);
-      for (const k of r.kernels) console.log(`  ${k.name.padEnd(28)} ${k.ms.toFixed(0).padStart(8)} ms  ${String(k.calls).padStart(5)} calls  ${((100 * k.ms) / all).toFixed(1).padStart(5)}%`);
+      printKernels(r, `${b} `);
     }
   }
 }

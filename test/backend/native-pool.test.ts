@@ -84,12 +84,12 @@ test('arrays read out by dataSync or data, owned twice, or viewed by a slice are
 });
 
 test('a training-sized step reuses memory: after warm-up, most bytes come from the pool', { skip }, async () => {
-  const { model, optimizer, dispose, images, targets, trainStep } = await smallTraining(0);
+  const { model, dispose, images, step } = await smallTraining(0);
   const losses: number[] = [];
-  for (let i = 0; i < 2; i++) losses.push(trainStep(model, optimizer, images, targets).loss);
+  for (let i = 0; i < 2; i++) losses.push(step().loss);
   takePoolStats();
   const before = tf.memory().numTensors;
-  losses.push(trainStep(model, optimizer, images, targets).loss);
+  losses.push(step().loss);
   const st = takePoolStats();
   assert.equal(tf.memory().numTensors, before, 'no tensor leak');
   assert.ok(losses.every(Number.isFinite), `losses ${losses}`);
@@ -101,8 +101,8 @@ test('a training-sized step reuses memory: after warm-up, most bytes come from t
 });
 
 test('100 training steps: resident memory stays flat, no tensor leaks, nothing fresh after warm-up (native)', { skip }, async () => {
-  const { model, optimizer, dispose, images, targets, trainStep } = await smallTraining(1);
-  for (let i = 0; i < 10; i++) trainStep(model, optimizer, images, targets);
+  const { model, dispose, images, step } = await smallTraining(1);
+  for (let i = 0; i < 10; i++) step();
   // What the JS heap retains after a full collection: RSS alone hides a slow leak behind V8's lazy major GCs.
   // (Array buffers are left out: the pool's free arrays in them vary from step to step by design.)
   v8.setFlagsFromString('--expose-gc');
@@ -120,7 +120,7 @@ test('100 training steps: resident memory stays flat, no tensor leaks, nothing f
   const rss: number[] = [];
   // A synchronous loop, as the benchmarks run: memory must not wait for the event loop to be freed.
   for (let i = 0; i < 90; i++) {
-    trainStep(model, optimizer, images, targets);
+    step();
     freshAfter += takePoolStats().freshBytes;
     if (i % 10 === 9) rss.push(process.memoryUsage().rss);
   }
@@ -136,14 +136,17 @@ test('100 training steps: resident memory stays flat, no tensor leaks, nothing f
   model.dispose();
 });
 
-/** yolov8n (nc 3) with the trainer's SGD and a synthetic batch of 2 at 96 on the native engine. */
+/** yolov8n (nc 3) with the trainer's SGD and a synthetic batch of 2 at 96 on the native engine; `step` runs one timed step as bench train does. */
 async function smallTraining(seed: number) {
   await initBackend({ backend: 'native' });
   const { createYolo } = await import('../../src/project/model/yolo');
-  const { syntheticBatch, trainStep } = await import('../../src/project/train/step');
-  const { trainerSgd } = await import('../../src/project/train/bench-optimizer');
+  const { syntheticBatch } = await import('../../src/project/data/synthetic-batch');
+  const { trainStep } = await import('../../src/project/train/step');
+  const { trainerSgdState, disposeStepState } = await import('../../src/project/train/step-state');
   const model = createYolo({ scale: 'n', nc: 3, seed });
-  const { optimizer, dispose } = trainerSgd(model, 2);
-  const { images, targets } = syntheticBatch(2, 96, 3, seed);
-  return { model, optimizer, dispose, images, targets, trainStep };
+  const state = trainerSgdState(model, 2);
+  const batch = syntheticBatch(2, 96, 3, seed);
+  let ni = 0;
+  const step = () => trainStep(state, batch, { ni: ni++, accumulate: 1, maxNorm: Infinity, timed: true });
+  return { model, dispose: () => disposeStepState(state), images: batch.images, step };
 }

@@ -5,7 +5,7 @@ import { initBackend } from '../../src/project/backend/init';
 import { setOpsImpl } from '../../src/project/backend/ops';
 import { addonUnavailable } from '../../src/project/backend/native/addon';
 import { createYolo } from '../../src/project/model/yolo';
-import { syntheticBatch } from '../../src/project/train/step';
+import { syntheticBatch } from '../../src/project/data/synthetic-batch';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { maxRelErr, randomFloats } from './wasm-reference';
 

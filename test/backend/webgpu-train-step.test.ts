@@ -5,7 +5,7 @@ import { initBackend } from '../../src/project/backend/init';
 import { setOpsImpl } from '../../src/project/backend/ops';
 import { detectionLoss } from '../../src/project/loss/detection-loss';
 import { createYolo } from '../../src/project/model/yolo';
-import { syntheticBatch } from '../../src/project/train/step';
+import { syntheticBatch } from '../../src/project/data/synthetic-batch';
 import { maxRelErr } from './wasm-reference';
 import { webgpuSkipReason } from './webgpu-available';
 

@@ -28,7 +28,7 @@ export function register(bench: Command): void {
         }
         const r = await train(
           { data, model: o.model, epochs: o.epochs, imgsz: o.imgsz, batch: o.batch, backend: o.backend, project: path.join(tmp, 'runs'), name: 'bench', optimizer: 'AdamW', lr0: 0.002, warmupEpochs: 1 },
-          { log: () => {}, progress: () => ({ update() {}, done() {} }) },
+          { log: () => {} }, // no progress display: the trainer's default is silent
         );
         const { currentBackend } = await import('../../project/backend/init');
         const t = r.timing;

@@ -64,7 +64,7 @@ export function register(program: Command): void {
           val: o.val !== false,
           rect: o.rect !== false,
         },
-        { progress: (total, label) => createProgress({ total, label }) },
+        { progress: (total, label) => createProgress({ total, label, unit: 'batch' }) },
       );
       console.log(`done: ${res.epochsRun} epochs in ${res.runDir} (best epoch ${res.best.epoch}, fitness ${res.best.fitness.toFixed(4)}); data share ${(res.dataShare * 100).toFixed(1)}%`);
     });

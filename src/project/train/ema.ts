@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedEmaUpdate, fusedStepAvailable } from '../backend/native/optimizer-step';
+import type { YoloModel } from '../model/yolo';
 
 /**
  * Exponential moving average of every floating-point tensor of the model (weights and BN running
@@ -45,5 +46,19 @@ export class ModelEma {
   dispose(): void {
     for (const v of this.shadow.values()) v.dispose();
     this.shadow.clear();
+  }
+}
+
+/** Runs `fn` with the EMA weights in the model (ultralytics validates the EMA), then puts the training weights back. */
+export async function withEma<T>(model: YoloModel, ema: ModelEma, fn: () => Promise<T>): Promise<T> {
+  const named = model.namedTensors();
+  const backup = new Map<string, tf.Tensor>();
+  for (const [k, v] of named) backup.set(k, v.clone());
+  ema.copyTo(named);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of named) v.assign(backup.get(k)!);
+    backup.forEach((t) => t.dispose());
   }
 }

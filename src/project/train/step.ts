@@ -1,26 +1,71 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { detectionLoss } from '../loss/detection-loss';
+import { detectionLoss, type LossHyp } from '../loss';
 import type { LossTargets } from '../loss/targets';
-import { mulberry32 } from '../model/init';
 import type { YoloModel } from '../model/yolo';
+import { accumulateGrads } from './accumulate';
+import type { ModelEma } from './ema';
+import type { GroupOptimizer } from './optimizer';
 
 /**
- * One timed training step (forward + loss + backward + optimizer) and a seeded synthetic batch:
- * shared by `taco bench train` and the tests that check the model learns.
+ * One training step, the one `taco train`, `bench train`, `bench epoch` and the tests all run. It follows
+ * the body of ultralytics 8.0.200 engine/trainer.py BaseTrainer._do_train's batch loop: forward and loss,
+ * backward, gradients summed over micro-batches until `accumulate` iterations have passed since the last
+ * optimizer step, then BaseTrainer.optimizer_step (clip_grad_norm_ to 10, optimizer.step, ema.update).
+ * Builders of the state for the trainer's optimizer are in step-state.ts.
  */
+
+export interface StepState {
+  model: YoloModel;
+  optimizer: GroupOptimizer;
+  /** Updated after each optimizer step when present (the trainer); benchmarks time the step without it. */
+  ema?: ModelEma;
+  /** Gradients summed since the last optimizer step, by model key (ultralytics state_dict name). */
+  accGrads: Map<string, tf.Tensor>;
+  /** tfjs variable name -> model key: tfjs names gradients by variable, the optimizer's groups by key. */
+  varKey: Map<string, string>;
+  /** Iteration `ni` of the last optimizer step (-1 before the first). */
+  lastOptStep: number;
+}
+
+export interface StepBatch {
+  images: tf.Tensor4D; // [B, H, W, 3], 0..1; not disposed by the step (benchmarks reuse one batch)
+  targets: LossTargets;
+}
+
+/**
+ * 'yolo': the detection loss (assigner, CIoU, DFL, BCE). 'surrogate': the mean of squares of the head
+ * maps, which is what native/torch_bench.py trains PyTorch with, for a like-for-like comparison.
+ */
+export type BenchLoss = 'yolo' | 'surrogate';
+
+export interface StepSettings {
+  /** Global iteration index (batches since the run began, as ultralytics' ni). */
+  ni: number;
+  /** Optimizer step once ni - lastOptStep >= accumulate (1: every step). */
+  accumulate: number;
+  loss?: BenchLoss;
+  hyp?: Partial<LossHyp>;
+  /** clip_grad_norm_ max norm: ultralytics clips at 10. Infinity skips the norm (and its read-back) altogether. */
+  maxNorm?: number;
+  /** Times the phases; reads one value after each (which serializes asynchronous backends). */
+  timed?: boolean;
+}
 
 export interface StepTimes {
   forward: number; // seconds
   loss: number;
   backward: number;
-  optimizer: number;
+  optimizer: number; // accumulation, clipping, the update, the EMA
   total: number;
 }
 
 export interface StepResult {
-  loss: number; // total (x batch, as ultralytics)
+  /** Total loss (x batch, as ultralytics); not finite: nothing was applied, every gradient is disposed. */
+  loss: number;
   items: [number, number, number]; // box, cls, dfl
-  times: StepTimes;
+  /** Whether the optimizer ran this step. */
+  stepped: boolean;
+  times?: StepTimes;
 }
 
 const now = (): number => performance.now() / 1000;
@@ -30,82 +75,79 @@ function settle(t: tf.Tensor): void {
   tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [0], [1]).dataSync());
 }
 
-/** A tfjs optimizer, or a function applying gradients keyed by variable name (the trainer's GroupOptimizer). */
-export type StepOptimizer = tf.Optimizer | ((grads: tf.NamedTensorMap) => void);
+function globalNorm(grads: Map<string, tf.Tensor>): number {
+  return tf.tidy(() => {
+    let acc: tf.Tensor = tf.scalar(0);
+    for (const g of grads.values()) acc = tf.add(acc, tf.sum(tf.square(g)));
+    return Math.sqrt(acc.dataSync()[0]);
+  });
+}
+
+/** BaseTrainer.optimizer_step: clip the summed gradients by their global norm, update, then the EMA. */
+function optimizerStep(state: StepState, maxNorm: number): void {
+  const { accGrads } = state;
+  const norm = Number.isFinite(maxNorm) ? globalNorm(accGrads) : 0;
+  const scaleBy = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1; // torch's clip_grad_norm_
+  const gmap: Record<string, tf.Tensor> = {};
+  for (const [k, g] of accGrads) gmap[k] = scaleBy === 1 ? g : tf.mul(g, scaleBy);
+  state.optimizer.apply(gmap);
+  if (scaleBy !== 1) Object.values(gmap).forEach((g) => g.dispose());
+  accGrads.forEach((g) => g.dispose());
+  accGrads.clear();
+  state.ema?.update(state.model.namedTensors());
+}
 
 /**
- * Runs one step and times its phases. tfjs records the tape during the forward pass, so
- * forward and loss are timed inside `variableGrads` and backward is the rest of that call.
+ * Runs one step on `batch`. tfjs records the tape during the forward pass, so forward and loss are timed
+ * inside `variableGrads` and backward is the rest of that call.
  */
-/**
- * 'yolo': the detection loss (assigner, CIoU, DFL, BCE). 'surrogate': the mean of squares of the head
- * maps, which is what native/torch_bench.py trains PyTorch with, for a like-for-like comparison.
- */
-export type BenchLoss = 'yolo' | 'surrogate';
-
-export function trainStep(model: YoloModel, optimizer: StepOptimizer, x: tf.Tensor4D, targets: LossTargets, loss: BenchLoss = 'yolo'): StepResult {
-  const imgsz: [number, number] = [x.shape[1], x.shape[2]];
+export function trainStep(state: StepState, batch: StepBatch, settings: StepSettings): StepResult {
+  const { model } = state;
+  const { images, targets } = batch;
+  const timed = settings.timed === true;
   const t0 = now();
   let t1 = t0;
   let t2 = t0;
   let items: [number, number, number] = [0, 0, 0];
   const vars = model.trainableVariables();
   const { value, grads } = tf.variableGrads(() => {
-    const feats = model.forward(x, true);
-    settle(feats[feats.length - 1]);
+    const feats = model.forward(images, true); // per level [B, H/s, W/s, 64 + nc]
+    if (timed) settle(feats[feats.length - 1]);
     t1 = now();
-    if (loss === 'surrogate') {
+    if (settings.loss === 'surrogate') {
       const l = tf.addN(feats.map((f) => tf.mean(tf.square(f)))) as tf.Scalar;
       t2 = now();
       return l;
     }
-    const r = detectionLoss(feats, targets, { imgsz, nc: model.nc, strides: model.strides });
+    const imgsz: [number, number] = [images.shape[1], images.shape[2]];
+    const r = detectionLoss(feats, targets, { imgsz, nc: model.nc, strides: model.strides, hyp: settings.hyp });
     items = r.items;
     t2 = now();
     return r.loss;
   }, vars);
-  const names = Object.keys(grads);
-  settle(grads[names[0]]);
+  if (timed) settle(grads[Object.keys(grads)[0]]);
   const t3 = now();
-  if (typeof optimizer === 'function') optimizer(grads);
-  else optimizer.applyGradients(grads);
+  const loss = value.dataSync()[0];
+  value.dispose();
+  if (!Number.isFinite(loss)) {
+    // What was summed so far went into the same weights that now give a NaN: none of it is applied.
+    Object.values(grads).forEach((g) => g.dispose());
+    state.accGrads.forEach((g) => g.dispose());
+    state.accGrads.clear();
+    return { loss, items, stepped: false };
+  }
+  accumulateGrads(state.accGrads, grads, (vn) => {
+    const k = state.varKey.get(vn);
+    if (k === undefined) throw new Error(`trainStep: gradient for unknown variable ${vn}`);
+    return k;
+  });
+  const stepped = settings.ni - state.lastOptStep >= settings.accumulate;
+  if (stepped) {
+    optimizerStep(state, settings.maxNorm ?? 10);
+    state.lastOptStep = settings.ni;
+  }
+  if (!timed) return { loss, items, stepped };
   settle(vars[0]);
   const t4 = now();
-  const lossValue = value.dataSync()[0];
-  tf.dispose(value);
-  tf.dispose(Object.values(grads));
-  return { loss: lossValue, items, times: { forward: t1 - t0, loss: t2 - t1, backward: t3 - t2, optimizer: t4 - t3, total: t4 - t0 } };
-}
-
-/** A seeded batch: smooth random images in 0..1 and `perImage` random boxes per image (normalized cx, cy, w, h). */
-export function syntheticBatch(
-  batch: number,
-  imgsz: number,
-  nc: number,
-  seed = 0,
-  perImage = 4,
-): { images: tf.Tensor4D; targets: LossTargets } {
-  const rand = mulberry32(seed);
-  const targets: LossTargets = { batchIdx: [], cls: [], bboxes: [] };
-  const px = new Float32Array(batch * imgsz * imgsz * 3);
-  for (let b = 0; b < batch; b++) {
-    const base = [rand(), rand(), rand()];
-    for (let i = 0; i < imgsz * imgsz; i++) for (let c = 0; c < 3; c++) px[(b * imgsz * imgsz + i) * 3 + c] = base[c] * 0.5;
-    for (let k = 0; k < perImage; k++) {
-      const w = 0.1 + 0.4 * rand();
-      const h = 0.1 + 0.4 * rand();
-      const cx = w / 2 + (1 - w) * rand();
-      const cy = h / 2 + (1 - h) * rand();
-      const cls = Math.floor(rand() * nc);
-      targets.batchIdx.push(b);
-      targets.cls.push(cls);
-      targets.bboxes.push([cx, cy, w, h]);
-      // Paint the box in a class-dependent colour so the task is learnable.
-      const col = [((cls * 37) % 100) / 100, ((cls * 61) % 100) / 100, ((cls * 83) % 100) / 100];
-      const [x0, x1] = [Math.floor((cx - w / 2) * imgsz), Math.floor((cx + w / 2) * imgsz)];
-      const [y0, y1] = [Math.floor((cy - h / 2) * imgsz), Math.floor((cy + h / 2) * imgsz)];
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) px[((b * imgsz + y) * imgsz + x) * 3 + c] = col[c];
-    }
-  }
-  return { images: tf.tensor4d(px, [batch, imgsz, imgsz, 3]), targets };
+  return { loss, items, stepped, times: { forward: t1 - t0, loss: t2 - t1, backward: t3 - t2, optimizer: t4 - t3, total: t4 - t0 } };
 }
