@@ -67,7 +67,7 @@ export async function assertSound(dir: string, o: { killed?: boolean } = {}): Pr
     if (/\.(jpe?g|png)$/i.test(f)) await assert.doesNotReject(sharp(p, { failOn: 'truncated' }).raw().toBuffer(), `${p} does not decode`);
     if (path.basename(f) === 'results.csv') assertRows(p);
     if (f.endsWith('.safetensors')) {
-      const { readSafetensors } = await import('../../src/project/model/safetensors');
+      const { readSafetensors } = await import('../../src/project/model/weights/safetensors');
       assert.doesNotThrow(() => readSafetensors(p), `${p} is not a complete safetensors file`);
     }
   }

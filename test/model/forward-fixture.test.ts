@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/project/backend/init';
 import { createYolo, YoloModel } from '../../src/project/model/yolo';
-import { loadWeights } from '../../src/project/model/weights';
-import { readSafetensors, SafeFile } from '../../src/project/model/safetensors';
+import { loadWeights } from '../../src/project/model/weights/state-dict';
+import { readSafetensors, SafeFile } from '../../src/project/model/weights/safetensors';
 import { fixturePath } from '../helpers/shared';
 
 const DIR = fixturePath('yolo-forward');

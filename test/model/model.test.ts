@@ -8,7 +8,7 @@ import { initBackend } from '../../src/project/backend/init';
 import { SCALES, defParamCount, resolveYolov8 } from '../../src/project/model/definition';
 import { createYolo } from '../../src/project/model/yolo';
 import { summary, formatSummary } from '../../src/project/model/summary';
-import { loadWeights, saveWeights, stateDict } from '../../src/project/model/weights';
+import { loadWeights, saveWeights, stateDict } from '../../src/project/model/weights/state-dict';
 import { fixturePath } from '../helpers/shared';
 
 const EXPECTED_PARAMS = { n: 3_012_213, s: 11_138_309, m: 25_860_373, l: 43_635_237, x: 68_159_349 };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { encodeSafetensors, parseSafetensors, SafeTensor } from '../../src/project/model/safetensors';
+import { encodeSafetensors, parseSafetensors, SafeTensor } from '../../src/project/model/weights/safetensors';
 
 function rawFile(header: object, data: Buffer): Buffer {
   const json = Buffer.from(JSON.stringify(header));

@@ -12,7 +12,7 @@ import { augmentSample, DEFAULT_AUGMENT } from '../../src/project/data/augment/p
 import { ImageCache, LabeledImage, TrainLoader } from '../../src/project/data/loader/train-loader';
 import { BatchPipeline } from '../../src/project/data/loader/batch-pipeline';
 import { CheckpointWriter, readCommitted } from '../../src/project/train/checkpoint';
-import { encodeSafetensors, readSafetensors } from '../../src/project/model/safetensors';
+import { encodeSafetensors, readSafetensors } from '../../src/project/model/weights/safetensors';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'taco-pipeline-'));
 const IMGSZ = 64;

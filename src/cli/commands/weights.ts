@@ -101,7 +101,7 @@ export function register(program: Command): void {
     .action(async (file: string, o: { out?: string }) => {
       const path = await import('node:path');
       const { readPt, ptToSafeFile } = await import('../../project/model/pt');
-      const { writeSafetensors } = await import('../../project/model/safetensors');
+      const { writeSafetensors } = await import('../../project/model/weights/safetensors');
       const out = o.out ?? file.replace(/\.pth?$/i, '') + '.safetensors';
       if (path.resolve(out) === path.resolve(file)) throw new Error(`--out ${out}: would overwrite the input`);
       const ckpt = readPt(file);
@@ -121,7 +121,7 @@ export function register(program: Command): void {
     .option('--allow-unpinned', 'keep a file whose sha256 is not pinned in the project (its sha256 is printed)')
     .addHelpText('after', '\nThe files keep their release names (yolov8n.pt, ...); train/val/predict accept the bare name: --weights yolov8n.')
     .action(async (names: string[], o: { url?: string; dir?: string; maxBytes: number; allowUnpinned?: boolean }) => {
-      const { fetchWeights, weightName, WEIGHT_NAMES } = await import('../../project/model/weights-fetch');
+      const { fetchWeights, weightName, WEIGHT_NAMES } = await import('../../project/model/weights/fetch');
       for (const n of names) if (!weightName(n)) throw new Error(`${n}: not a known weights name (${WEIGHT_NAMES.join(', ')})`);
       for (const n of names) {
         const bar = byteProgress(weightName(n)!);

@@ -9,10 +9,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Scale } from './definition';
-import type { SafeFile } from './safetensors';
-import type { LoadReport } from './weights';
+import type { SafeFile } from './weights/safetensors';
+import type { LoadReport } from './weights/state-dict';
 import type { YoloModel } from './yolo';
-import type { FetchOptions } from './weights-fetch';
+import type { FetchOptions } from './weights/fetch';
 import type { UltralyticsMeta } from './pt';
 
 export interface ResolveOptions extends FetchOptions {
@@ -23,7 +23,7 @@ export interface ResolveOptions extends FetchOptions {
 /** A local path for `spec`: an existing file as is, or a bare weights name from the cache (fetched if missing). */
 export async function resolveWeights(spec: string, opts: ResolveOptions = {}): Promise<string> {
   if (fs.existsSync(spec) && fs.statSync(spec).isFile()) return path.resolve(spec);
-  const { weightName, weightsCacheDir, fetchWeights, WEIGHT_NAMES } = await import('./weights-fetch');
+  const { weightName, weightsCacheDir, fetchWeights, WEIGHT_NAMES } = await import('./weights/fetch');
   const name = weightName(spec);
   if (!name) {
     throw new Error(`${spec}: no such file, and not a weights name (${WEIGHT_NAMES.join(', ')}, optionally with .pt)`);
@@ -56,7 +56,7 @@ export async function readWeightsFile(file: string): Promise<WeightsFile> {
     const ckpt = readPt(file);
     return { source: file, format: 'pt', file: ptToSafeFile(ckpt), pt: ckpt.meta };
   }
-  const { readSafetensors } = await import('./safetensors');
+  const { readSafetensors } = await import('./weights/safetensors');
   return { source: file, format: 'safetensors', file: readSafetensors(file) };
 }
 
@@ -93,7 +93,7 @@ export function describeWeights(w: WeightsFile): { scale?: Scale; nc?: number; n
 }
 
 export interface LoadYoloOptions extends ResolveOptions {
-  /** Default true: every tensor must match the model (see LoadOptions in weights.ts). */
+  /** Default true: every tensor must match the model (see LoadOptions in weights/state-dict.ts). */
   strict?: boolean;
   /** Build this nc instead of the file's (with strict: false, for transfer to another dataset). */
   nc?: number;
@@ -124,7 +124,7 @@ export async function loadYolo(spec: string, opts: LoadYoloOptions = {}): Promis
     throw new Error(`${w.source}: cannot tell the YOLOv8 scale and nc (no 'arch'/'nc' metadata and no recognizable model.0 / Detect tensors)`);
   }
   const { createYolo } = await import('./yolo');
-  const { loadWeights } = await import('./weights');
+  const { loadWeights } = await import('./weights/state-dict');
   const model = createYolo({ scale, nc });
   let report: LoadReport;
   try {
@@ -142,7 +142,7 @@ export async function loadYolo(spec: string, opts: LoadYoloOptions = {}): Promis
  */
 export async function loadWeightsInto(model: YoloModel, spec: string, opts: ResolveOptions & { strict?: boolean } = {}): Promise<LoadReport & { source: string }> {
   const w = await loadCheckpointTensors(spec, opts);
-  const { loadWeights } = await import('./weights');
+  const { loadWeights } = await import('./weights/state-dict');
   try {
     return { ...loadWeights(model, w.file, { strict: opts.strict ?? false }), source: w.source };
   } catch (e) {

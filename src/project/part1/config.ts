@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { weightsCacheDir } from '../model/weights-fetch';
+import { weightsCacheDir } from '../model/weights/fetch';
 import { parseModelName } from '../train/args';
 
 /**

@@ -6,7 +6,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { LoadReport } from '../model/weights';
+import type { LoadReport } from '../model/weights/state-dict';
 
 export interface TransferReport {
   source: string;

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { readSafetensors } from '../../../src/project/model/safetensors';
+import { readSafetensors } from '../../../src/project/model/weights/safetensors';
 import { readPt } from '../../../src/project/model/pt';
 import { sharedPath, skipReason } from '../../helpers/shared';
 

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
-import { fetchWeights, weightsCacheDir, WEIGHT_SHA256 } from '../../../src/project/model/weights-fetch';
+import { fetchWeights, weightsCacheDir, WEIGHT_SHA256 } from '../../../src/project/model/weights/fetch';
 import { resolveWeights } from '../../../src/project/model/load';
 import { sharedPath, skipReason } from '../../helpers/shared';
 

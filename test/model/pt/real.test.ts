@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/project/backend/init';
 import { parsePt, readPt } from '../../../src/project/model/pt';
-import { readSafetensors } from '../../../src/project/model/safetensors';
+import { readSafetensors } from '../../../src/project/model/weights/safetensors';
 import { loadYolo, loadWeightsInto } from '../../../src/project/model/load';
 import { createYolo } from '../../../src/project/model/yolo';
 import { sharedPath, skipReason } from '../../helpers/shared';

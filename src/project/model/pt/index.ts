@@ -7,7 +7,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { SafeFile, SafeTensor } from '../safetensors';
+import type { SafeFile, SafeTensor } from '../weights/safetensors';
 import { openTorchArchive } from './torch-checkpoint';
 import { PtCheckpoint, readCheckpointTree } from './ultralytics';
 

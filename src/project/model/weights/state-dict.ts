@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { REG_MAX } from './definition';
+import { REG_MAX } from '../definition';
 import { SafeFile, SafeTensor, readSafetensors, writeSafetensors } from './safetensors';
-import type { YoloModel } from './yolo';
+import type { YoloModel } from '../yolo';
 
 /**
  * Weights in and out with ultralytics state_dict names. Conv kernels are OIHW in the file and HWIO

@@ -1,13 +1,13 @@
 /**
  * One resumable HTTP download into a `.part` file: a Range request from the bytes already there
  * (RFC 9110 §14: 206 with Content-Range, 416 when nothing is left), an idle timeout, and a size cap
- * checked before and during the body. Retrying and verifying are the caller's (weights-fetch.ts).
+ * checked before and during the body. Retrying and verifying are the caller's (fetch.ts).
  */
 
 import * as fs from 'node:fs';
-import { sizeOf } from './weights-cache';
+import { sizeOf } from './cache';
 
-/** What one request needs of the fetch options (FetchOptions in weights-fetch.ts satisfies it). */
+/** What one request needs of the fetch options (FetchOptions in fetch.ts satisfies it). */
 export interface DownloadOptions {
   maxBytes: number;
   idleTimeoutMs: number;

@@ -9,9 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FetchError, requestInto } from './resumable-download';
-import { sha256File, sizeOf, weightsCacheDir } from './weights-cache';
-import { DEFAULT_MAX_BYTES, DEFAULT_WEIGHTS_URL, WEIGHT_NAMES, WEIGHT_SHA256, weightName } from './weights-pins';
-import type { WeightName } from './weights-pins';
+import { sha256File, sizeOf, weightsCacheDir } from './cache';
+import { DEFAULT_MAX_BYTES, DEFAULT_WEIGHTS_URL, WEIGHT_NAMES, WEIGHT_SHA256, weightName } from './pins';
+import type { WeightName } from './pins';
 
 export { DEFAULT_MAX_BYTES, DEFAULT_WEIGHTS_URL, WEIGHT_NAMES, WEIGHT_SHA256, weightName, weightsCacheDir };
 export type { WeightName };
