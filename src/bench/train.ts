@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../project/backend/init';
 import { syntheticBatch } from '../project/data/synthetic-batch';
+import { createProgress } from '../notebook/display/progress';
 import { createYolo } from '../project/model/yolo';
 import { StepSettings, trainStep } from '../project/train/step';
 import { disposeStepState, trainerSgdState } from '../project/train/step-state';
@@ -97,10 +98,8 @@ export async function benchTrain(opts: Opts): Promise<void> {
   const choice = await initBackend({ backend: opts.backend });
   const configs = opts.models.flatMap((m) => opts.imgsz.map((s) => ({ model: m, imgsz: s })));
   const total = configs.length * (opts.steps + opts.warmup + (opts.profile ? 1 : 0));
-  const { SingleBar, Presets } = await import('cli-progress');
-  const bar = process.stderr.isTTY ? new SingleBar({ format: 'bench train {bar} {value}/{total} steps | {cfg}', stream: process.stderr }, Presets.shades_classic) : undefined;
-  bar?.start(total, 0, { cfg: '' });
-  const tick: Progress = (n, cfg) => bar?.increment(n, { cfg });
+  const bar = createProgress({ total, label: 'bench train', unit: 'step' });
+  const tick: Progress = (n, cfg) => bar.tick(n, cfg);
   const rows: Row[] = [];
   for (const cfg of configs) {
     try {
@@ -113,7 +112,7 @@ export async function benchTrain(opts: Opts): Promise<void> {
       tick(opts.steps + opts.warmup, 'failed');
     }
   }
-  bar?.stop();
+  bar.done();
   if (opts.torch) await addTorchBaseline(rows, opts);
   if (opts.json) {
     console.log(JSON.stringify({ backend: choice.name, nc: opts.nc, optimizer: BENCH_OPTIMIZER, loss: opts.loss, rows }, null, 2));

@@ -35,8 +35,8 @@ export function register(bench: Command): void {
           });
         }
       }
-      const progress = process.stderr.isTTY ? new (await import('cli-progress')).SingleBar({ format: 'bench kernels {bar} {value}/{total} {task}', clearOnComplete: true }) : null;
-      progress?.start(rows.length * backends.length, 0, { task: '' });
+      const { createProgress } = await import('../../notebook/display/progress');
+      const progress = createProgress({ total: rows.length * backends.length, label: 'bench kernels', unit: 'op' });
       const threads: Record<string, number> = {};
       for (const backend of backends) {
         await initBackend({ backend });
@@ -45,7 +45,7 @@ export function register(bench: Command): void {
           threads[backend] = w.getThreadsCount();
         }
         for (const row of rows) {
-          progress?.increment(1, { task: `${backend} ${row.layer} ${row.op}` });
+          progress.tick(1, `${backend} ${row.layer} ${row.op}`);
           const s = shapes.find((x) => x.layer === row.layer)!;
           let r = reps;
           if (backend === 'cpu') {
@@ -60,7 +60,7 @@ export function register(bench: Command): void {
           row.tfjs[backend] = b.timeTfjsOp(s, row.op, r);
         }
       }
-      progress?.stop();
+      progress.done();
       let torch: { version: string; threads: number } | { unavailable: string } = { unavailable: 'disabled by --no-torch' };
       if (opts.torch) {
         const t = b.timeTorch(shapes, reps, parseInt(String(opts.torchThreads), 10) || 2);

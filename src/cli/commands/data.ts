@@ -1,24 +1,16 @@
 import { Command } from 'commander';
 import { RANGES, numberOption } from '../parse';
 
-/** A cli-progress bar on stderr with rate and ETA; silent when stderr is not a terminal. */
+/** The project's progress display (a bar on a terminal, lines in logs), sized once the work's total is known. */
 async function progressBar(label: string, unit: string) {
-  const cliProgress = (await import('cli-progress')).default;
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} {bar} {value}/{total} | {rate} ${unit}/s | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, noTTYOutput: false, clearOnComplete: false },
-    cliProgress.Presets.shades_classic,
-  );
-  const t0 = Date.now();
-  let started = false;
+  const { createProgress } = await import('../../notebook/display/progress');
+  const bar = createProgress({ total: 0, label, unit });
   return {
     update(done: number, total: number) {
-      if (!process.stderr.isTTY) return;
-      const rate = done / Math.max(1e-3, (Date.now() - t0) / 1000);
-      if (!started) { bar.start(total, done, { rate: '0.0' }); started = true; }
       bar.setTotal(total);
-      bar.update(done, { rate: rate.toFixed(1) });
+      bar.update(done);
     },
-    stop() { if (started) bar.stop(); },
+    stop(note?: string) { bar.done(note); },
   };
 }
 
@@ -56,7 +48,7 @@ export function register(program: Command): void {
         bar.stop();
         console.log(o.json ? JSON.stringify(s, null, 2) : formatSummary(s));
       } catch (e) {
-        bar.stop();
+        bar.stop('stopped');
         fail(e);
       }
     });
@@ -106,7 +98,7 @@ export function register(program: Command): void {
         }
         if (r.failed.length) process.exitCode = 2;
       } catch (e) {
-        bar.stop();
+        bar.stop('stopped');
         fail(e);
       }
     });

@@ -10,29 +10,18 @@ function parseBytes(v: string): number {
 
 const BUFFER_SUFFIX = /\.(running_mean|running_var|num_batches_tracked)$/;
 
-/** A byte-count progress bar on a terminal (cli-progress), silent otherwise. */
+/** A progress display counted in MB (the project's one progress API: a bar on a terminal, lines in logs). */
 function byteProgress(label: string): { update: (done: number, total?: number) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const cliProgress = require('cli-progress') as typeof import('cli-progress');
-  const bar = new cliProgress.SingleBar({
-    format: `${label} |{bar}| {percentage}% | {mb}/{totalMb} MB | {rate} MB/s | ETA {eta}s`, stream: process.stderr, hideCursor: true,
-  }, cliProgress.Presets.shades_classic);
-  const t0 = Date.now();
-  let started = false;
-  let first = 0;
+  const { createProgress } = require('../../notebook/display/progress') as typeof import('../../notebook/display/progress');
+  const bar = createProgress({ total: 0, label, unit: 'MB' });
+  const mb = (b: number): number => Math.round(b / 1e5) / 10;
   return {
     update(done, total) {
-      const mb = (b: number): string => (b / 1e6).toFixed(1);
-      if (!started) {
-        started = true;
-        first = done;
-        bar.start(total ?? done, done, { mb: mb(done), totalMb: total ? mb(total) : '?', rate: '0.0' });
-      }
-      if (total) bar.setTotal(total);
-      bar.update(done, { mb: mb(done), totalMb: total ? mb(total) : '?', rate: ((done - first) / 1e6 / Math.max((Date.now() - t0) / 1000, 1e-3)).toFixed(1) });
+      if (total) bar.setTotal(mb(total));
+      bar.update(mb(done));
     },
-    stop: () => { if (started) bar.stop(); },
+    stop: () => bar.done(),
   };
 }
 
