@@ -1,16 +1,17 @@
 /**
- * Architecture rules checked by `npm test` (test/architecture.test.ts runs depcruise on src/):
- * no import circles, and the model and loss reach compute kernels only through the backend's ops seam
- * (src/project/backend/ops.ts), never a backend's internals.
+ * Architecture rules checked by `npm test` (test/architecture/layers.test.ts runs depcruise on src/):
+ * no import circles, and the product (model, loss, train, eval, data, part1) reaches compute kernels only
+ * through the backend's seams (src/project/backend/ops.ts for the model and loss, backend/train-kernels.ts
+ * for the trainer), never a backend's internals.
  */
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'Import circles make the load order matter and the layers unreadable.', from: {}, to: { circular: true } },
     {
-      name: 'model-loss-through-ops-seam',
+      name: 'product-through-backend-seams',
       severity: 'error',
-      comment: 'model/ and loss/ call kernels through backend/ops.ts; the native, wasm and webgpu folders are internals.',
-      from: { path: '^src/project/(model|loss)/' },
+      comment: 'The product calls kernels through backend/ops.ts and backend/train-kernels.ts; the native, wasm and webgpu folders are internals.',
+      from: { path: '^src/project/(model|loss|train|eval|data|part1)/' },
       to: { path: '^src/project/backend/(native|wasm|webgpu)/' },
     },
     {

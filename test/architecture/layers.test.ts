@@ -6,8 +6,8 @@ import * as path from 'node:path';
 
 /**
  * The layering rules of .dependency-cruiser.js, checked with dependency-cruiser on src/: no import circles,
- * model/ and loss/ reach kernels only through backend/ops.ts, the product layers never import the notebook
- * layer or the benchmarks.
+ * model/, loss/, train/, eval/, data/ and part1/ reach kernels only through the backend seams (backend/ops.ts,
+ * backend/train-kernels.ts), the product layers never import the notebook layer or the benchmarks.
  */
 const root = path.resolve(__dirname, '..', '..');
 

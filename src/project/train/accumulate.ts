@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { addInPlace } from '../backend/native/accumulate';
+import { trainKernels } from '../backend/train-kernels';
 
 /**
  * Gradient accumulation over micro-batches: adds each gradient into `acc` (keyed by `keyOf(variable name)`)
@@ -15,7 +15,7 @@ export function accumulateGrads(acc: Map<string, tf.Tensor>, grads: tf.NamedTens
       acc.set(k, g);
       continue;
     }
-    if (!addInPlace(prev, g)) {
+    if (!trainKernels().addInPlace(prev, g)) {
       acc.set(k, tf.add(prev, g));
       prev.dispose();
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedEmaUpdate, fusedStepAvailable } from '../backend/native/optimizer-step';
+import { trainKernels } from '../backend/train-kernels';
 import type { YoloModel } from '../model/yolo';
 
 /**
@@ -26,14 +26,15 @@ export class ModelEma {
 
   /** On the native engine each tensor takes one in-place native pass; elsewhere (or `fused: false`) tfjs ops. */
   update(named: Map<string, tf.Variable>, opts: { fused?: boolean } = {}): void {
-    const fused = opts.fused !== false && fusedStepAvailable();
+    const kernels = trainKernels();
+    const fused = opts.fused !== false && kernels.fusedStepAvailable();
     this.updates += 1;
     const d = this.currentDecay();
     for (const [k, e] of this.shadow) {
       const v = named.get(k);
       if (!v) throw new Error(`EMA: model has no tensor named ${k}`);
       if (v.dtype !== 'float32') continue;
-      if (fused) fusedEmaUpdate(e, v, d);
+      if (fused) kernels.fusedEmaUpdate(e, v, d);
       else tf.tidy(() => e.assign(tf.add(tf.mul(e, d), tf.mul(v, 1 - d))));
     }
   }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { trainKernels } from '../backend/train-kernels';
 import { ParamGroup } from './param-groups';
-import { fusedStep, fusedStepAvailable } from '../backend/native/optimizer-step';
 
 /**
  * The optimizers ultralytics offers, with PyTorch's update rules (so runs compare with ultralytics):
@@ -71,14 +71,15 @@ export class GroupOptimizer {
   }
 
   /**
-   * Applies one update. `grads` maps variable name to its gradient (missing = no update). On the
-   * native backend each parameter takes one fused native call (parameter, slots, in place); elsewhere,
-   * or with `fused: false`, plain tfjs ops. Both follow the same float32 arithmetic.
+   * Applies one update. `grads` maps variable name to its gradient (missing = no update). Where the
+   * engine has a fused step (the native backend, through backend/train-kernels.ts) each parameter takes
+   * one fused call (parameter, slots, in place); elsewhere, or with `fused: false`, plain tfjs ops.
+   * Both follow the same float32 arithmetic.
    */
   apply(grads: Record<string, tf.Tensor>, opts: { fused?: boolean } = {}): void {
     this.t += 1;
     const t = this.t;
-    if (opts.fused !== false && fusedStepAvailable()) {
+    if (opts.fused !== false && trainKernels().fusedStepAvailable()) {
       this.applyFused(grads, t);
       return;
     }
@@ -123,6 +124,7 @@ export class GroupOptimizer {
   }
 
   private applyFused(grads: Record<string, tf.Tensor>, t: number): void {
+    const kernels = trainKernels();
     const b2 = this.beta2;
     for (let gi = 0; gi < this.groups.length; gi++) {
       const g = this.groups[gi];
@@ -137,7 +139,7 @@ export class GroupOptimizer {
       for (let i = 0; i < g.vars.length; i++) {
         const grad = grads[g.names[i]];
         if (!grad) continue;
-        fusedStep(this.name, g.vars[i], this.slotsFor(g.vars[i]), grad, hyper);
+        kernels.fusedOptimizerStep(this.name, g.vars[i], this.slotsFor(g.vars[i]), grad, hyper);
       }
     }
   }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { releasePool } from '../backend/native/memory';
+import { trainKernels } from '../backend/train-kernels';
 import { BatchPipeline } from '../data/loader/batch-pipeline';
 import { TrainLoader } from '../data/loader/train-loader';
 import type { TrainArgs } from './args';
@@ -103,7 +103,7 @@ function teardown(ctx: RunContext, r: Omit<TrainResult, 'best' | 'dataShare' | '
   for (const [i, why] of [...trainCache.failed, ...valCache.failed]) ctx.log(`warning: skipped image ${i}: ${why}`);
   disposeStepState(t.step); // the optimizer's moments, the EMA, and gradients summed after the last optimizer step
   t.model.dispose();
-  releasePool(); // a notebook kernel lives on after training: its pooled arrays go back to the collector
+  trainKernels().releaseMemory(); // a notebook kernel lives on after training: its pooled arrays go back to the collector
   return {
     ...r,
     best: { epoch: t.bestEpoch + 1, fitness: t.bestFitness },

@@ -1,8 +1,11 @@
+import { setTrainKernels } from '../train-kernels';
 import type { EngineLoader } from '../types';
+import { addInPlace } from './accumulate';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND, registerNativeBackend } from './kernels';
 import { installNativeOps } from './ops';
-import { setAllocator } from './memory';
+import { releasePool, setAllocator } from './memory';
+import { fusedEmaUpdate, fusedStep, fusedStepAvailable } from './optimizer-step';
 
 /**
  * The native CPU engine: the tfjs cpu backend with oneDNN convolutions and fused Conv+BN+SiLU blocks
@@ -25,6 +28,8 @@ export const engine: EngineLoader = {
       return new Float32Array(b.buffer, b.byteOffset + addon.alignPad(b.buffer as ArrayBuffer), n);
     });
     installNativeOps();
+    // The trainer's kernels; each checks the active backend when called (fusedStepAvailable, addInPlace).
+    setTrainKernels({ fusedStepAvailable, fusedOptimizerStep: fusedStep, fusedEmaUpdate, addInPlace, releaseMemory: releasePool });
     const info = addon.info();
     describe = `oneDNN ${info.onednn}, ${info.threads} threads`;
     return NATIVE_BACKEND;

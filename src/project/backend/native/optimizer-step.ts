@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon';
 import { NATIVE_BACKEND } from './kernels';
+import type { FusedHyper, FusedKind } from '../train-kernels';
 import { f32, updateInPlace } from './memory';
 
 /**
  * The optimizer step as one native call per parameter, on the tensors' memory in place: the parameter
  * and its moment buffers are updated where the backend keeps them, so no tfjs op, intermediate
  * tensor or fresh array is made. Only on the `native` backend; the caller keeps a plain-tfjs path.
+ * The trainer reaches these through the train-kernels seam (backend/train-kernels.ts; loader.ts installs them).
  */
-export type FusedKind = 'SGD' | 'Adam' | 'AdamW';
-
-/** SGD: lr, momentum, wd, first step. Adam/AdamW: the AdamHyper scalars of native/taco_native.h. */
-export type FusedHyper = number[];
+export type { FusedHyper, FusedKind } from '../train-kernels';
 
 /** Whether the fused step can run now: the native backend is active and the addon loads. */
 export function fusedStepAvailable(): boolean {
