@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../project/backend/init';
+import { trainKernels } from '../project/backend/train-kernels';
 import { syntheticBatch } from '../project/data/synthetic-batch';
 import { createProgress } from '../notebook/display/progress';
 import { createYolo } from '../project/model/yolo';
@@ -70,7 +71,7 @@ async function runConfig(cfg: { model: string; imgsz: number }, opts: Opts, back
   disposeStepState(state);
   model.dispose();
   // the next configuration's sizes differ: let the collector have this one's arrays
-  (await import('../project/backend/native/memory')).releasePool();
+  trainKernels().releaseMemory();
   return row;
 }
 
