@@ -6,7 +6,7 @@
  * - INTER_AREA with both axes shrinking (or equal): block mean for integer factors, else area weights;
  * - INTER_AREA with an axis growing: the bilinear code with OpenCV's "area mode" taps;
  * - INTER_LINEAR otherwise: the fixed-point bilinear code.
- * See cv-resize-linear.ts and cv-resize-area.ts for the arithmetic.
+ * See resize-linear.ts and resize-area.ts for the arithmetic.
  */
 import type { RgbImage } from '../augment/image';
 import { resizeLinearU8 } from './resize-linear';
